@@ -1,0 +1,276 @@
+// The per-event pipeline: prepare, dedupe, lateness, load keys, update aggregates once, evaluate live and shadow plans, commit.
+import { hash53, type Aggregate, type KeySpace } from '../features/index.ts';
+import { VERDICT_RANK, type BadEvent, type Ctx, type EventFn, type Plan, type PreparedEvent, type Verdict } from '../lang/index.ts';
+import type { MemoryStore } from '../state/index.ts';
+import { isRejection, type Decision, type LabelEffect, type Outcome, type Rejection, type RuleHit } from './decision.ts';
+import { Lists } from './lists.ts';
+
+export interface EngineOptions {
+  store: MemoryStore<Decision>;
+  lists?: Lists;
+  /** Keyed hash for personal fields; null keeps raw values (tests, or an operator's explicit choice). */
+  pseudonymise?: ((v: string) => string) | null;
+  /** Receives every shadow decision; shadows are never returned or acted on. */
+  onShadow?: (decision: Decision) => void;
+}
+
+/** One compiled plan bound to the store: its state objects and its reusable evaluation context. */
+class Bound {
+  readonly ctx: Ctx;
+  readonly keyspaceMap = new Map<string, Int32Array>(); // event type -> plan key space index -> union index
+  readonly lastSeen: number[];
+  constructor(readonly plan: Plan, store: MemoryStore<Decision>, lists: Lists) {
+    const keyspaces = plan.keyspaces.map((k) => k.signature);
+    this.ctx = {
+      ev: null as unknown as PreparedEvent,
+      ts: 0,
+      f: new Array(plan.features.length).fill(null),
+      fired: new Uint8Array(plan.rules.length),
+      rows: new Int32Array(plan.keyspaces.length).fill(-1),
+      aggs: plan.aggregates.map((a) => store.aggregate({ signature: a.signature, kind: a.kind, keyspace: keyspaces[a.keyspace]!, windowMs: a.windowMs })),
+      prior: new Array(plan.aggregates.length).fill(undefined),
+      labels: store.labels,
+      lists: plan.lists.map((l) => lists.ref(l.name, l.personal)),
+    };
+    this.lastSeen = plan.aggregates.flatMap((a, i) => (a.kind === 'last_seen' ? [i] : []));
+  }
+}
+
+interface UnionUpdate {
+  agg: Aggregate;
+  ks: number; // union key space index
+  filter: EventFn<boolean> | null;
+  value: EventFn<number | null> | null;
+  distinct: EventFn<string | null> | null;
+  priors: { ctx: Ctx; agg: number }[]; // last_seen: where to put the value read before adding
+}
+
+interface UnionPlan {
+  keyspaces: { ks: KeySpace; key: EventFn<string | null> }[];
+  updates: UnionUpdate[];
+}
+
+export class Engine {
+  readonly store: MemoryStore<Decision>;
+  readonly lists: Lists;
+  private live: Bound;
+  private shadows: Bound[] = [];
+  private union = new Map<string, UnionPlan>();
+  private keys: (string | null)[] = [];
+  private rows = new Int32Array(0);
+  private readonly pseudonymise: ((v: string) => string) | null;
+  private readonly onShadow: ((d: Decision) => void) | null;
+
+  constructor(plan: Plan, opts: EngineOptions) {
+    this.store = opts.store;
+    this.lists = opts.lists ?? new Lists(opts.pseudonymise ?? null);
+    this.pseudonymise = opts.pseudonymise ?? null;
+    this.onShadow = opts.onShadow ?? null;
+    this.live = new Bound(plan, this.store, this.lists);
+    this.rebuild();
+  }
+
+  get plan(): Plan { return this.live.plan; }
+  get shadowPlans(): Plan[] { return this.shadows.map((s) => s.plan); }
+
+  /** Makes `plan` live. State is shared by aggregate signature, so unchanged features keep their history. */
+  setLive(plan: Plan): void {
+    this.live = new Bound(plan, this.store, this.lists);
+    this.shadows = this.shadows.filter((s) => s.plan.version !== plan.version);
+    this.rebuild();
+  }
+
+  addShadow(plan: Plan): void {
+    this.shadows = this.shadows.filter((s) => s.plan.version !== plan.version);
+    this.shadows.push(new Bound(plan, this.store, this.lists));
+    this.rebuild();
+  }
+
+  removeShadow(version: string): boolean {
+    const n = this.shadows.length;
+    this.shadows = this.shadows.filter((s) => s.plan.version !== version);
+    this.rebuild();
+    return this.shadows.length !== n;
+  }
+
+  /** Live, then shadows: one union of key spaces and aggregate updates so shared state is updated once. */
+  private rebuild(): void {
+    this.union.clear();
+    const all = [this.live, ...this.shadows];
+    const ksIndex = new Map<string, number>();
+    const ksList: { ks: KeySpace; key: EventFn<string | null> }[] = [];
+    for (const b of all) {
+      for (const [type, ep] of b.plan.events) {
+        let u = this.union.get(type);
+        if (!u) { u = { keyspaces: [], updates: [] }; this.union.set(type, u); }
+        const local = new Int32Array(b.plan.keyspaces.length).fill(-1);
+        for (const k of ep.keyspaces) {
+          const kp = b.plan.keyspaces[k]!;
+          let gi = ksIndex.get(kp.signature);
+          if (gi === undefined) { gi = ksList.length; ksIndex.set(kp.signature, gi); ksList.push({ ks: this.store.keyspace(kp.signature), key: kp.key }); }
+          local[k] = gi;
+        }
+        b.keyspaceMap.set(type, local);
+        for (const up of ep.updates) {
+          const agg = b.ctx.aggs[up.agg] as Aggregate;
+          let uu = u.updates.find((x) => x.agg === agg);
+          if (!uu) {
+            uu = { agg, ks: local[up.keyspace]!, filter: up.filter, value: up.value, distinct: up.distinct, priors: [] };
+            u.updates.push(uu);
+          }
+          if (up.capturePrior) uu.priors.push({ ctx: b.ctx, agg: up.agg });
+        }
+      }
+    }
+    // Each event type loads only the key spaces its plans use; indexes are global so plans can share rows.
+    for (const [type, u] of this.union) {
+      const used = new Set<number>();
+      for (const b of all) { const m = b.keyspaceMap.get(type); if (m) for (const g of m) if (g >= 0) used.add(g); }
+      const remap = new Map([...used].sort((a, b) => a - b).map((g, i) => [g, i]));
+      // Rewrite global indexes to positions in this event type's load list.
+      const order = [...used].sort((a, b) => a - b);
+      u.keyspaces = order.map((g) => ksList[g]!);
+      for (const up of u.updates) up.ks = remap.get(up.ks)!;
+      for (const b of all) {
+        const m = b.keyspaceMap.get(type);
+        if (m) for (let i = 0; i < m.length; i++) if (m[i]! >= 0) m[i] = remap.get(m[i]!)!;
+      }
+    }
+    const width = Math.max(ksList.length, 1);
+    this.keys = new Array(width).fill(null);
+    this.rows = new Int32Array(width);
+  }
+
+  /** Validates and prepares a raw event, then decides it. */
+  decide(raw: unknown): Outcome {
+    const prepared = this.prepare(raw);
+    if ('error' in prepared) return prepared;
+    return this.decidePrepared(prepared);
+  }
+
+  prepare(raw: unknown): PreparedEvent | Rejection {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      return { event_id: null, error: { code: 'bad_event', message: 'an event must be a JSON object' } };
+    }
+    const r = raw as Record<string, unknown>;
+    const id = typeof r.id === 'string' ? r.id : null;
+    const type = r.type;
+    if (typeof type !== 'string') return { event_id: id, error: { code: 'bad_event', field: 'type', message: type === undefined ? 'missing required field type' : 'type must be a string' } };
+    const ep = this.live.plan.events.get(type);
+    if (!ep) return { event_id: id, error: { code: 'unknown_type', field: 'type', message: `unknown event type '${type.slice(0, 100)}'; this strategy knows: ${[...this.live.plan.events.keys()].join(', ')}` } };
+    const p = ep.prepare(r, this.pseudonymise);
+    if ((p as BadEvent).code !== undefined) {
+      const b = p as BadEvent;
+      return { event_id: id, error: { code: b.code, field: b.field, message: b.message } };
+    }
+    return p as PreparedEvent;
+  }
+
+  /** Decides an event that is already prepared (as stored in the log): the replay and backtest path. */
+  decidePrepared(ev: PreparedEvent): Outcome {
+    const store = this.store;
+    const prior = store.prior(ev.id);
+    if (prior !== undefined) return prior;
+    const ts = ev.ts;
+    if (store.isLate(ts)) {
+      return { event_id: ev.id, error: { code: 'late', field: 'ts', message: `event is more than ${this.live.plan.latenessMs / 1000}s older than the newest event seen (${new Date(store.watermark).toISOString()})` } };
+    }
+    const u = this.union.get(ev.type);
+    if (!u) return { event_id: ev.id, error: { code: 'unknown_type', field: 'type', message: `unknown event type '${ev.type}'` } };
+
+    // Load: one key lookup per key space.
+    const keys = this.keys;
+    const rows = this.rows;
+    const kss = u.keyspaces;
+    for (let i = 0; i < kss.length; i++) {
+      const k = kss[i]!;
+      const key = k.key(ev);
+      keys[i] = key;
+      rows[i] = key === null ? -1 : k.ks.row(key);
+    }
+    for (const b of this.all()) for (const ai of b.lastSeen) b.ctx.prior[ai] = undefined;
+    // Update: every aggregate this event feeds, once, before features read (windows include the current event).
+    const ups = u.updates;
+    for (let i = 0; i < ups.length; i++) {
+      const up = ups[i]!;
+      const key = keys[up.ks];
+      if (key === null || key === undefined) continue;
+      if (up.filter !== null && !up.filter(ev)) continue;
+      let v = 0;
+      if (up.value !== null) { const x = up.value(ev); if (x === null) continue; v = x; }
+      else if (up.distinct !== null) { const s = up.distinct(ev); if (s === null) continue; v = hash53(s); }
+      const row = kss[up.ks]!.ks.ensure(key, ts);
+      rows[up.ks] = row;
+      for (const p of up.priors) p.ctx.prior[p.agg] = up.agg.read(row, ts);
+      up.agg.add(row, ts, v);
+    }
+
+    const decision = this.evaluate(this.live, ev)!;
+    for (const s of this.shadows) {
+      const d = this.evaluate(s, ev);
+      if (d && this.onShadow) this.onShadow(d);
+    }
+    // Commit: label effects of the live decision, then the dedupe record (which also advances the watermark).
+    for (const l of decision.labels) {
+      if (l.op === 'set') store.labels.set(l.entity, l.label, l.expires_at ?? Infinity);
+      else store.labels.clear(l.entity, l.label);
+    }
+    store.record(ev.id, ts, decision);
+    return decision;
+  }
+
+  private *all(): Iterable<Bound> { yield this.live; yield* this.shadows; }
+
+  private evaluate(b: Bound, ev: PreparedEvent): Decision | null {
+    const ep = b.plan.events.get(ev.type);
+    if (!ep) return null;
+    const c = b.ctx;
+    c.ev = ev;
+    c.ts = ev.ts;
+    const map = b.keyspaceMap.get(ev.type)!;
+    for (let i = 0; i < map.length; i++) { const g = map[i]!; c.rows[i] = g >= 0 ? this.rows[g]! : -1; }
+    const feats = ep.features;
+    for (let i = 0; i < feats.length; i++) { const f = feats[i]!; c.f[f.slot] = f.fn(c); }
+
+    let score = 0;
+    let rank = 0;
+    let hits: RuleHit[] | null = null;
+    let labels: LabelEffect[] | null = null;
+    let queues: string[] | null = null;
+    const rules = ep.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i]!;
+      if (!r.when(c)) { c.fired[r.index] = 0; continue; }
+      c.fired[r.index] = 1;
+      const points = r.points !== null ? r.points(c) : 0;
+      score += points;
+      if (r.verdict !== null && VERDICT_RANK[r.verdict] > rank) rank = VERDICT_RANK[r.verdict];
+      const values: Record<string, unknown> = {};
+      for (const t of r.trace) values[t.name] = t.get(c);
+      (hits ??= []).push({ rule: r.name, verdict: r.verdict, points, reason: r.reason !== null ? r.reason(c) : null, queue: r.queue, values });
+      if (r.queue !== null && !(queues ??= []).includes(r.queue)) queues.push(r.queue);
+      for (const l of r.labels) {
+        const id = l.entity(c);
+        if (id === null || id === undefined) continue;
+        (labels ??= []).push({ op: l.op, entity: `${l.entityType}:${id as string}`, label: l.label, expires_at: l.op === 'set' && l.forMs !== null ? ev.ts + l.forMs : null });
+      }
+    }
+    const th = b.plan.thresholds;
+    for (let i = 0; i < th.length; i++) if (score >= th[i]!.at && VERDICT_RANK[th[i]!.verdict] > rank) rank = VERDICT_RANK[th[i]!.verdict];
+    return {
+      event_id: ev.id,
+      event_type: ev.type,
+      ts: ev.ts,
+      verdict: VERDICTS_BY_RANK[rank]!,
+      score,
+      rules: hits ?? [],
+      labels: labels ?? [],
+      queues: queues ?? [],
+      strategy: b.plan.version,
+    };
+  }
+}
+
+const VERDICTS_BY_RANK: Verdict[] = ['allow', 'challenge', 'review', 'block'];
+
+export { isRejection };

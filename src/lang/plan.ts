@@ -1,0 +1,94 @@
+// The executable plan a strategy compiles to: closures per event type, run by the engine.
+import type { Verdict } from './ast.ts';
+import type { Checked } from './check.ts';
+
+/** A prepared event: validated, ts in epoch ms, derived forms added, personal fields pseudonymised. */
+export interface PreparedEvent {
+  id: string;
+  type: string;
+  ts: number;
+  [field: string]: unknown;
+}
+
+export interface BadEvent {
+  code: 'bad_event' | 'unknown_type';
+  field?: string;
+  message: string;
+}
+
+/** What compiled closures see while one event runs; the engine reuses one per plan. */
+export interface Ctx {
+  ev: PreparedEvent;
+  ts: number;
+  f: unknown[]; // feature values by slot
+  fired: Uint8Array; // rule index -> fired on this event
+  rows: Int32Array; // key-space index -> row in the store (-1 when the key has no state)
+  aggs: AggregateReader[]; // plan aggregate index -> state
+  prior: (number | null)[]; // last_seen values read before this event was added
+  labels: { has(entity: string, label: string, ts: number): boolean };
+  lists: { has(value: string): boolean }[]; // plan list index -> membership
+}
+
+export interface AggregateReader {
+  read(row: number, ts: number): number | null;
+}
+
+export type Fn<T = unknown> = (c: Ctx) => T;
+export type EventFn<T = unknown> = (ev: PreparedEvent) => T;
+
+export interface AggregatePlan {
+  signature: string;
+  kind: 'count' | 'sum' | 'min' | 'max' | 'mean' | 'rate' | 'distinct' | 'first_seen' | 'last_seen';
+  keyspace: number;
+  windowMs: number;
+}
+
+export interface KeyspacePlan {
+  signature: string;
+  key: EventFn<string | null>; // the key of the current event, null when a key field is missing
+}
+
+export interface UpdatePlan {
+  agg: number;
+  keyspace: number;
+  filter: EventFn<boolean> | null;
+  value: EventFn<number | null> | null; // the number aggregated (sum, min, max, mean); null for counting kinds
+  distinct: EventFn<string | null> | null; // the value counted by distinct (hashed by the engine)
+  capturePrior: boolean; // last_seen: remember the value before adding
+}
+
+export interface RulePlan {
+  index: number;
+  name: string;
+  when: Fn<boolean>;
+  verdict: Verdict | null;
+  points: Fn<number> | null;
+  labels: { op: 'set' | 'clear'; entityType: string; entity: Fn<unknown>; label: string; forMs: number | null }[];
+  queue: string | null;
+  reason: Fn<string> | null;
+  trace: { name: string; get: Fn }[];
+}
+
+export interface EventPlan {
+  type: string;
+  prepare(raw: Record<string, unknown>, pseudonymise: ((v: string) => string) | null): PreparedEvent | BadEvent;
+  keyspaces: number[]; // key spaces read or updated on this event type
+  updates: UpdatePlan[];
+  features: { slot: number; name: string; fn: Fn }[]; // dependencies first
+  rules: RulePlan[]; // dependencies first
+}
+
+export interface Plan {
+  version: string;
+  latenessMs: number;
+  thresholds: { verdict: Verdict; at: number }[];
+  events: Map<string, EventPlan>;
+  keyspaces: KeyspacePlan[];
+  aggregates: AggregatePlan[];
+  features: string[]; // slot -> name
+  rules: { name: string; verdict: Verdict | null; queue: string | null; on: string[] }[];
+  lists: { name: string; from: string | null; personal: boolean }[];
+  checked: Checked;
+}
+
+export const VERDICT_RANK: Record<Verdict, number> = { allow: 0, challenge: 1, review: 2, block: 3 };
