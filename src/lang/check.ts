@@ -117,12 +117,14 @@ class Checker {
       if (this.cyclic.has(name)) continue;
       const types = new Map<string, Type>();
       const reasons: string[] = [];
+      let failed = false;
       for (const ev of this.events.keys()) {
         const r = this.featureType(name, ev);
         if (r && 't' in r) types.set(ev, r.t);
         else if (r && 'na' in r) reasons.push(r.na);
+        else failed = true;
       }
-      if (types.size === 0 && reasons.length > 0 && this.events.size > 0) {
+      if (types.size === 0 && !failed && reasons.length > 0) {
         this.err('unreachable', d.loc, `feature ${name} applies to no event type: ${reasons[0]}`);
       }
       features.set(name, { name, expr: d.expr, types, loc: d.loc });

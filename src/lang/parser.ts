@@ -22,7 +22,13 @@ export function parse(file: string, src: string): ParseResult {
   while (!p.atEof()) {
     const startTok = p.peek();
     const leading: string[] = [];
-    while (ci < comments.length && comments[ci]!.start < startTok.start) leading.push(comments[ci++]!.text);
+    while (ci < comments.length && comments[ci]!.start < startTok.start) {
+      const c = comments[ci++]!;
+      leading.push(c.text);
+      // A blank line after a comment keeps it apart from what follows (a file header, a section title).
+      const nextLine = ci < comments.length && comments[ci]!.start < startTok.start ? comments[ci]!.loc.line : startTok.loc.line;
+      if (nextLine > c.loc.line + 1) leading.push('');
+    }
     const d = p.declaration();
     if (d) {
       const end = p.lastEnd();
@@ -74,8 +80,8 @@ class Parser {
   }
 
   /** Skips to the next token that starts a declaration on a new line. */
-  private recover(): void {
-    this.next();
+  private recover(start: number): void {
+    if (this.i === start) this.next();
     while (!this.atEof()) {
       const tok = this.peek();
       if (tok.kind === 'keyword' && DECL_STARTS.has(tok.text) && tok.newlineBefore) return;
@@ -85,6 +91,7 @@ class Parser {
 
   declaration(): Decl | null {
     const tok = this.peek();
+    const start = this.i;
     try {
       if (tok.kind === 'keyword') {
         switch (tok.text) {
@@ -101,7 +108,7 @@ class Parser {
       this.fail(tok.loc, `expected a declaration (entity, event, list, feature, rule, scoring, lateness or test), found ${this.describe(tok)}`);
     } catch (e) {
       if (!(e instanceof Bail)) throw e;
-      this.recover();
+      this.recover(start);
       return null;
     }
   }

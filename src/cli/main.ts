@@ -1,0 +1,70 @@
+// The `bulwark` command line.
+import { parseArgs } from 'node:util';
+import { checkCommand, fmtCommand, testCommand } from './strategy-commands.ts';
+import { replayCommand } from './replay.ts';
+
+interface Command {
+  summary: string;
+  usage: string;
+  options?: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number> | number;
+}
+
+const COMMANDS: Record<string, Command> = {
+  check: {
+    summary: 'type-check a strategy directory and print every error with file:line:col',
+    usage: 'bulwark check [DIR]   (default: strategies/)',
+    run: (_v, p) => checkCommand(p[0] ?? 'strategies'),
+  },
+  test: {
+    summary: 'run the strategy tests (test "..." blocks) of a directory',
+    usage: 'bulwark test [DIR]   (default: strategies/)',
+    run: (_v, p) => testCommand(p[0] ?? 'strategies'),
+  },
+  fmt: {
+    summary: 'format strategy sources in the canonical layout',
+    usage: 'bulwark fmt [--write | --check] PATH...   (prints to stdout unless --write or --check)',
+    options: { write: { type: 'boolean', short: 'w' }, check: { type: 'boolean' } },
+    run: (v, p) => fmtCommand(p.length ? p : ['strategies'], v.write ? 'write' : v.check ? 'check' : 'print'),
+  },
+  replay: {
+    summary: 'decide every event of an NDJSON file on fresh state; write one decision per line',
+    usage: 'bulwark replay --events FILE --out FILE [--strategy DIR]',
+    options: { events: { type: 'string' }, out: { type: 'string' }, strategy: { type: 'string', default: 'strategies' } },
+    run: (v) => {
+      if (!v.events || !v.out) { console.error('replay needs --events FILE and --out FILE'); return 2; }
+      const s = replayCommand({ strategy: v.strategy as string, events: v.events as string, out: v.out as string });
+      if (!s) return 1;
+      console.log(`replayed ${s.events} events in ${s.seconds}s (${s.events_per_sec}/s): ${Object.entries(s.verdicts).map(([k, n]) => `${k} ${n}`).join(', ')}, rejected ${s.rejected}`);
+      return 0;
+    },
+  },
+};
+
+export function registerCommand(name: string, c: Command): void { COMMANDS[name] = c; }
+
+function help(): void {
+  console.log('bulwark — real-time risk decisions, strategies and moderation\n\nUsage: bulwark <command> [options]\n\nCommands:');
+  for (const [name, c] of Object.entries(COMMANDS)) console.log(`  ${name.padEnd(10)} ${c.summary}`);
+  console.log('\nRun bulwark <command> --help for the options of a command.');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') { help(); return name ? 0 : 2; }
+  const cmd = COMMANDS[name];
+  if (!cmd) { console.error(`unknown command '${name}'`); help(); return 2; }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...(cmd.options ?? {}), help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    console.error(`${(e as Error).message}\nusage: ${cmd.usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(`${cmd.summary}\n\nusage: ${cmd.usage}`);
+    for (const [o, spec] of Object.entries(cmd.options ?? {})) console.log(`  --${o}${spec.type === 'string' ? ' VALUE' : ''}${spec.default !== undefined ? ` (default ${spec.default})` : ''}`);
+    return 0;
+  }
+  return cmd.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+}
