@@ -8,5 +8,5 @@ if (!name || !existsSync(`bench/${name}.ts`)) {
   console.error(`usage: npm run -s bench -- <${known.join('|')}> [options]`);
   process.exit(2);
 }
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=16384', `bench/${name}.ts`, ...rest], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', '--max-old-space-size=16384', `bench/${name}.ts`, ...rest], { stdio: 'inherit' });
 process.exit(run.status ?? 1);

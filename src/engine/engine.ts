@@ -144,7 +144,7 @@ export class Engine {
   /** Validates and prepares a raw event, then decides it. */
   decide(raw: unknown): Outcome {
     const prepared = this.prepare(raw);
-    if ('error' in prepared) return prepared;
+    if ('error' in prepared) return prepared as Rejection;
     return this.decidePrepared(prepared);
   }
 
@@ -171,13 +171,47 @@ export class Engine {
     const store = this.store;
     const prior = store.prior(ev.id);
     if (prior !== undefined) return prior;
-    const ts = ev.ts;
-    if (store.isLate(ts)) {
+    if (store.isLate(ev.ts)) {
       return { event_id: ev.id, error: { code: 'late', field: 'ts', message: `event is more than ${this.live.plan.latenessMs / 1000}s older than the newest event seen (${new Date(store.watermark).toISOString()})` } };
     }
     const u = this.union.get(ev.type);
     if (!u) return { event_id: ev.id, error: { code: 'unknown_type', field: 'type', message: `unknown event type '${ev.type}'` } };
+    this.loadAndUpdate(u, ev);
 
+    const decision = this.evaluate(this.live, ev)!;
+    for (let i = 0; i < this.shadows.length; i++) {
+      const d = this.evaluate(this.shadows[i]!, ev);
+      if (d && this.onShadow) this.onShadow(d);
+    }
+    this.commit(ev, decision);
+    return decision;
+  }
+
+  /**
+   * Recovery: re-applies an event that was decided and logged before a restart. Aggregates are updated
+   * as when it was decided and the logged decision's effects are applied; rules are not re-evaluated,
+   * so the state follows the log even if the strategy has changed since.
+   */
+  applyLogged(ev: PreparedEvent, decision: Decision): void {
+    if (this.store.prior(ev.id) !== undefined) return;
+    const u = this.union.get(ev.type);
+    if (u) this.loadAndUpdate(u, ev);
+    this.commit(ev, decision);
+  }
+
+  /** Commit: label effects of the live decision, then the dedupe record (which also advances the watermark). */
+  private commit(ev: PreparedEvent, decision: Decision): void {
+    const store = this.store;
+    for (let i = 0; i < decision.labels.length; i++) {
+      const l = decision.labels[i]!;
+      if (l.op === 'set') store.labels.set(l.entity, l.label, l.expires_at ?? Infinity);
+      else store.labels.clear(l.entity, l.label);
+    }
+    store.record(ev.id, ev.ts, decision);
+  }
+
+  private loadAndUpdate(u: UnionPlan, ev: PreparedEvent): void {
+    const ts = ev.ts;
     // Load: one key lookup per key space.
     const keys = this.keys;
     const rows = this.rows;
@@ -188,7 +222,8 @@ export class Engine {
       keys[i] = key;
       rows[i] = key === null ? -1 : k.ks.row(key);
     }
-    for (const b of this.all()) for (const ai of b.lastSeen) b.ctx.prior[ai] = undefined;
+    this.clearPriors(this.live);
+    for (let i = 0; i < this.shadows.length; i++) this.clearPriors(this.shadows[i]!);
     // Update: every aggregate this event feeds, once, before features read (windows include the current event).
     const ups = u.updates;
     for (let i = 0; i < ups.length; i++) {
@@ -201,25 +236,52 @@ export class Engine {
       else if (up.distinct !== null) { const s = up.distinct(ev); if (s === null) continue; v = hash53(s); }
       const row = kss[up.ks]!.ks.ensure(key, ts);
       rows[up.ks] = row;
-      for (const p of up.priors) p.ctx.prior[p.agg] = up.agg.read(row, ts);
+      for (let j = 0; j < up.priors.length; j++) { const p = up.priors[j]!; p.ctx.prior[p.agg] = up.agg.read(row, ts); }
       up.agg.add(row, ts, v);
     }
-
-    const decision = this.evaluate(this.live, ev)!;
-    for (const s of this.shadows) {
-      const d = this.evaluate(s, ev);
-      if (d && this.onShadow) this.onShadow(d);
-    }
-    // Commit: label effects of the live decision, then the dedupe record (which also advances the watermark).
-    for (const l of decision.labels) {
-      if (l.op === 'set') store.labels.set(l.entity, l.label, l.expires_at ?? Infinity);
-      else store.labels.clear(l.entity, l.label);
-    }
-    store.record(ev.id, ts, decision);
-    return decision;
   }
 
-  private *all(): Iterable<Bound> { yield this.live; yield* this.shadows; }
+  private clearPriors(b: Bound): void {
+    for (let i = 0; i < b.lastSeen.length; i++) b.ctx.prior[b.lastSeen[i]!] = undefined;
+  }
+
+  /** Key spaces keyed by one field of the given entity type, with the features of the live plan that read them. */
+  private entityKeyspaces(entityType: string): { signature: string; features: Map<string, string[]> }[] {
+    const out: { signature: string; features: Map<string, string[]> }[] = [];
+    const suffix = `:${entityType}`;
+    const checked = this.live.plan.checked;
+    for (const ks of this.live.plan.keyspaces) {
+      if (!ks.signature.endsWith(suffix) || !/^[A-Za-z_][A-Za-z0-9_]*:[A-Za-z]+$/.test(ks.signature)) continue;
+      const features = new Map<string, string[]>();
+      for (const [name, f] of checked.features) {
+        const info = f.expr.kind === 'agg' ? checked.aggOf.get(f.expr) : undefined;
+        if (info && info.keyspace === ks.signature) features.set(info.signature, [...(features.get(info.signature) ?? []), name]);
+      }
+      out.push({ signature: ks.signature, features });
+    }
+    return out;
+  }
+
+  /** What the state holds about one entity: aggregate values at the newest event time, and labels. */
+  persona(entityType: string, id: string): { features: { name: string | null; signature: string; value: number | null }[]; labels: { label: string; expires_at: number | null }[] } {
+    const ts = Number.isFinite(this.store.watermark) ? this.store.watermark : 0;
+    const features: { name: string | null; signature: string; value: number | null }[] = [];
+    for (const ks of this.entityKeyspaces(entityType)) {
+      for (const p of this.store.persona(ks.signature, id, ts)) {
+        const names = ks.features.get(p.signature);
+        for (const name of names ?? [null]) features.push({ name, signature: p.signature, value: p.value });
+      }
+    }
+    const labels = this.store.labels.list(`${entityType}:${id}`, ts).map((l) => ({ label: l.label, expires_at: Number.isFinite(l.expiresAt) ? l.expiresAt : null }));
+    return { features, labels };
+  }
+
+  /** Subject erasure: drops the entity's rows in every key space keyed by it alone, and its labels. */
+  erase(entityType: string, id: string): { rows: number; labels: number } {
+    let rows = 0;
+    for (const ks of this.entityKeyspaces(entityType)) if (this.store.keyspace(ks.signature).remove(id)) rows++;
+    return { rows, labels: this.store.labels.clearEntity(`${entityType}:${id}`) };
+  }
 
   private evaluate(b: Bound, ev: PreparedEvent): Decision | null {
     const ep = b.plan.events.get(ev.type);

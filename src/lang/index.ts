@@ -10,7 +10,7 @@ import type { SourceFile } from './ast.ts';
 export type { Checked, AggInfo, FeatureInfo, RuleInfo, EventInfo, FieldInfo } from './check.ts';
 export type { Decl, Expr, RuleDecl, SourceFile, TestDecl, TestStep, Verdict, Literal } from './ast.ts';
 export { VERDICTS } from './ast.ts';
-export type { Plan, EventPlan, PreparedEvent, BadEvent, Ctx, AggregatePlan, KeyspacePlan, UpdatePlan, RulePlan } from './plan.ts';
+export type { Plan, EventPlan, PreparedEvent, BadEvent, Ctx, AggregatePlan, KeyspacePlan, UpdatePlan, RulePlan, EventFn, Fn } from './plan.ts';
 export { VERDICT_RANK } from './plan.ts';
 export { formatError, sortErrors, type StrategyError, type Loc } from './errors.ts';
 export { formatSource, printFile } from './format.ts';

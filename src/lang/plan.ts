@@ -24,7 +24,7 @@ export interface Ctx {
   fired: Uint8Array; // rule index -> fired on this event
   rows: Int32Array; // key-space index -> row in the store (-1 when the key has no state)
   aggs: AggregateReader[]; // plan aggregate index -> state
-  prior: (number | null)[]; // last_seen values read before this event was added
+  prior: (number | null | undefined)[]; // last_seen values read before this event was added (undefined: not added)
   labels: { has(entity: string, label: string, ts: number): boolean };
   lists: { has(value: string): boolean }[]; // plan list index -> membership
 }
