@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { checkCommand, fmtCommand, testCommand } from './strategy-commands.ts';
 import { replayCommand } from './replay.ts';
+import { keysCommand, serveCommand } from './serve.ts';
 
 interface Command {
   summary: string;
@@ -11,6 +12,31 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  serve: {
+    summary: 'run the decision service (HTTP API) on a data directory',
+    usage: 'bulwark serve [--data DIR] [--port N] [--host H] [--strategy DIR] [--durability fsync|buffered] [--snapshot-seconds N]',
+    options: {
+      data: { type: 'string', default: process.env.BULWARK_DATA ?? 'data' },
+      port: { type: 'string', default: process.env.PORT ?? '8080' },
+      host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+      strategy: { type: 'string', default: 'strategies' },
+      durability: { type: 'string', default: 'fsync' },
+      'snapshot-seconds': { type: 'string', default: '60' },
+      'body-limit': { type: 'string', default: String(1 << 20) },
+      'keep-raw-personal-data': { type: 'boolean' },
+    },
+    run: (v) => {
+      const durability = v.durability as string;
+      if (durability !== 'fsync' && durability !== 'buffered') { console.error('--durability is fsync (default: a decision is returned once it is on disk) or buffered (faster; a crash can lose the last ~200 ms)'); return 2; }
+      return serveCommand({ data: v.data as string, port: Number(v.port), host: v.host as string, strategy: v.strategy as string, durability, snapshotSeconds: Number(v['snapshot-seconds']), bodyLimit: Number(v['body-limit']), keepRaw: v['keep-raw-personal-data'] === true });
+    },
+  },
+  keys: {
+    summary: 'create, list or revoke API keys (with the service stopped when the control plane is embedded)',
+    usage: 'bulwark keys create --scope ingest,read,admin [--name NAME] | keys list | keys revoke --id ID   [--data DIR]',
+    options: { data: { type: 'string', default: process.env.BULWARK_DATA ?? 'data' }, name: { type: 'string' }, scope: { type: 'string' }, id: { type: 'string' } },
+    run: (v, p) => keysCommand(p[0], { data: v.data as string, name: v.name as string | undefined, scope: v.scope as string | undefined, id: v.id as string | undefined }),
+  },
   check: {
     summary: 'type-check a strategy directory and print every error with file:line:col',
     usage: 'bulwark check [DIR]   (default: strategies/)',
