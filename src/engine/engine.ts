@@ -1,4 +1,5 @@
 // The per-event pipeline: prepare, dedupe, lateness, load keys, update aggregates once, evaluate live and shadow plans, commit.
+import { createHash } from 'node:crypto';
 import { hash53, type Aggregate, type KeySpace } from '../features/index.ts';
 import { VERDICT_RANK, type BadEvent, type Ctx, type EventFn, type Plan, type PreparedEvent, type Verdict } from '../lang/index.ts';
 import type { MemoryStore } from '../state/index.ts';
@@ -274,6 +275,30 @@ export class Engine {
     }
     const labels = this.store.labels.list(`${entityType}:${id}`, ts).map((l) => ({ label: l.label, expires_at: Number.isFinite(l.expiresAt) ? l.expiresAt : null }));
     return { features, labels };
+  }
+
+  /**
+   * A digest of everything the state holds that decisions can read — every aggregate of every key at the
+   * newest event time, labels, watermark — independent of memory layout, so two stores can be compared.
+   */
+  stateDigest(): { digest: string; keys: number; labels: number; watermark: number } {
+    const h = createHash('sha256');
+    const ts = this.store.watermark;
+    h.update(`watermark ${ts}\n`);
+    let keys = 0;
+    const sigs = [...new Set([this.live, ...this.shadows].flatMap((b) => b.plan.keyspaces.map((k) => k.signature)))].sort();
+    for (const sig of sigs) {
+      const rows: string[] = [];
+      this.store.keyspace(sig).forEachRow((_row, key) => { rows.push(key); });
+      rows.sort();
+      keys += rows.length;
+      for (const key of rows) h.update(`${sig}\u0000${key}\u0000${JSON.stringify(this.store.persona(sig, key, ts).map((p) => [p.signature, p.value]))}\n`);
+    }
+    const labels: string[] = [];
+    this.store.labels.forEach((entity, label, exp) => { if (exp > ts - this.live.plan.latenessMs) labels.push(`${entity}\u0000${label}\u0000${exp}`); });
+    labels.sort();
+    for (const l of labels) h.update(l + '\n');
+    return { digest: h.digest('hex'), keys, labels: labels.length, watermark: ts };
   }
 
   /** Subject erasure: drops the entity's rows in every key space keyed by it alone, and its labels. */

@@ -163,6 +163,9 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
   app.get('/v1/audit', { onRequest: admin, schema: { querystring: Type.Object({ actor: Type.Optional(Type.String()), action: Type.Optional(Type.String()), target: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }) } }, async (req) =>
     ({ entries: await svc.control.audit.list(req.query) }));
 
+  app.get('/v1/admin/state', { onRequest: admin }, async () => ({ ...svc.engine.stateDigest(), stats: svc.engine.store.stats(), recovery: svc.recovery, log: svc.log.stats() }));
+  app.post('/v1/admin/snapshot', { onRequest: admin }, async () => ({ snapshot: await svc.snapshot() }));
+
   // ---- operations ----
   app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(svc.metrics.render(svc.gauges())));
   app.get('/healthz', async () => ({ status: 'ok' }));

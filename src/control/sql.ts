@@ -1,0 +1,176 @@
+// The small SQL adapter that hides PGlite (embedded) and node-postgres behind one interface.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export type Row = Record<string, unknown>;
+export type Backend = 'pglite' | 'postgres';
+
+export interface Sql {
+  readonly backend: Backend;
+  /** One statement with $n parameters; returns the rows. */
+  query<T = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(text: string): Promise<void>;
+  /** Runs fn in a transaction (a savepoint when already inside one); rolls back if fn throws. */
+  tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+export interface SqlPool extends Sql {
+  close(): Promise<void>;
+}
+
+// A handle bound to one open transaction; nested tx() becomes a savepoint.
+class TxSql implements Sql {
+  constructor(
+    readonly backend: Backend,
+    private readonly run: (text: string, params: readonly unknown[]) => Promise<Row[]>,
+    private readonly runExec: (text: string) => Promise<void>,
+    private readonly depth = 0,
+  ) {}
+
+  query<T = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.run(text, params) as Promise<T[]>;
+  }
+
+  exec(text: string): Promise<void> {
+    return this.runExec(text);
+  }
+
+  async tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const sp = `bulwark_sp_${this.depth + 1}`;
+    await this.run(`SAVEPOINT ${sp}`, []);
+    try {
+      const out = await fn(new TxSql(this.backend, this.run, this.runExec, this.depth + 1));
+      await this.run(`RELEASE SAVEPOINT ${sp}`, []);
+      return out;
+    } catch (err) {
+      await this.run(`ROLLBACK TO SAVEPOINT ${sp}`, []);
+      throw err;
+    }
+  }
+}
+
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function checkSchema(schema: string): void {
+  if (!SCHEMA.test(schema)) throw new Error(`schema must match ${SCHEMA}; got ${JSON.stringify(schema)}`);
+}
+
+class PgliteSql implements SqlPool {
+  readonly backend = 'pglite' as const;
+  constructor(private readonly db: PGlite) {}
+
+  async query<T = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.db.query<T>(text, params as unknown[])).rows;
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.db.exec(text);
+  }
+
+  // PGlite is one connection; its transaction API serialises transactions with a mutex.
+  tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.db.transaction((t: PgliteTransaction) =>
+      fn(
+        new TxSql(
+          'pglite',
+          async (text, params) => (await t.query<Row>(text, params as unknown[])).rows,
+          async (text) => {
+            await t.exec(text);
+          },
+        ),
+      ),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+export async function openPglite(dir: string, schema?: string): Promise<SqlPool> {
+  await mkdir(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  if (schema !== undefined) {
+    checkSchema(schema);
+    // One connection, so a session-level search_path holds for every later query.
+    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+  }
+  return new PgliteSql(db);
+}
+
+class PostgresSql implements SqlPool {
+  readonly backend = 'postgres' as const;
+  constructor(private readonly pool: pg.Pool) {}
+
+  async query<T = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(text, params as unknown[])).rows as T[];
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.pool.query(text);
+  }
+
+  // A real transaction on one pooled client; a client whose ROLLBACK failed is discarded, not reused.
+  async tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const out = await fn(
+        new TxSql(
+          'postgres',
+          async (text, params) => (await client.query(text, params as unknown[])).rows as Row[],
+          async (text) => {
+            await client.query(text);
+          },
+        ),
+      );
+      await client.query('COMMIT');
+      client.release();
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        (rollbackErr: Error) => client.release(rollbackErr),
+      );
+      throw err;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+export async function openPostgres(url: string, schema?: string, poolSize = 10): Promise<SqlPool> {
+  if (schema !== undefined) checkSchema(schema);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 10_000,
+    // Set at connection start, so every pooled client sees the same schema.
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client dying (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const sql = new PostgresSql(pool);
+  try {
+    if (schema !== undefined) {
+      try {
+        await sql.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      } catch (err) {
+        // Two processes creating the schema at once: the loser sees a duplicate, which is fine.
+        const code = (err as { code?: string }).code;
+        if (code !== '23505' && code !== '42P06') throw err;
+      }
+    } else {
+      await sql.query('SELECT 1');
+    }
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return sql;
+}

@@ -1,0 +1,59 @@
+// Test support for the service: a real service on a temporary data directory, listening on a free port.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { buildApp } from './http.ts';
+import { DecisionService, type ServiceOptions } from './service.ts';
+
+export const PG_URL = process.env.BULWARK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface Running {
+  svc: DecisionService;
+  url: string;
+  key: string;
+  dataDir: string;
+  call(method: string, path: string, body?: unknown, opts?: { key?: string | null; contentType?: string; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export async function startService(o: { backend?: 'pglite' | 'postgres'; dataDir?: string; options?: Partial<ServiceOptions> } = {}): Promise<Running> {
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'bulwark-svc-'));
+  const schema = o.backend === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const svc = await DecisionService.open({ dataDir, strategyDir: 'strategies', snapshotIntervalMs: 0, groupCommitMs: 1, ...(o.backend === 'postgres' ? { databaseUrl: PG_URL, databaseSchema: schema } : {}), ...o.options });
+  const { key } = await svc.control.keys.create({ name: 'test-admin', scopes: ['ingest', 'read', 'admin'], actor: 'test' });
+  const app = buildApp(svc, { bodyLimit: 64 * 1024 });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const call: Running['call'] = async (method, path, body, opts = {}) => {
+    const headers: Record<string, string> = {};
+    const k = opts.key === undefined ? key : opts.key;
+    if (k) headers.authorization = `Bearer ${k}`;
+    let payload: string | undefined = opts.raw;
+    if (body !== undefined && payload === undefined) payload = JSON.stringify(body);
+    if (payload !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+    const res = await fetch(url + path, { method, headers, body: payload });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try { parsed = JSON.parse(text); } catch { /* text bodies (metrics) */ }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  return {
+    svc, url, key, dataDir, call,
+    close: async () => {
+      await app.close();
+      await svc.close();
+      if (schema) {
+        const c = new pg.Client({ connectionString: PG_URL });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.end();
+      }
+      if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const T0 = Date.UTC(2026, 0, 5);
+export const login = (id: string, ts: number, account: string, success: boolean, extra: Record<string, unknown> = {}) =>
+  ({ id, type: 'login', ts, account, device: 'd-' + account, ip: '203.0.113.7', success, method: 'password', ...extra });
