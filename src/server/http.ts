@@ -22,7 +22,7 @@ const EventEnvelope = Type.Object({
 
 export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyInstance {
   const maxBatch = opts.maxBatch ?? 1000;
-  const app = Fastify({ bodyLimit: opts.bodyLimit ?? 1 << 20, logger: false, return503OnClosing: true })
+  const app = Fastify({ bodyLimit: opts.bodyLimit ?? 1 << 20, logger: false, return503OnClosing: true, routerOptions: { maxParamLength: 4096 } })
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
   const keys = new KeyCache(svc.control);

@@ -184,7 +184,7 @@ export class MemoryStore<D = unknown> {
       w.str(ks.signature);
       w.u32(s.capacity);
       w.u32(s.used);
-      w.u32(0);
+      w.u32(s.cursor);
       w.f64(s.watermark);
       w.array(s.newest);
       for (const k of s.keys) w.str(k);
