@@ -30,6 +30,8 @@ for (const backend of testBackends()) {
         // One process owns an embedded data dir: close, then reopen it.
         await control.close();
         control = await backend.open();
+        // While it is open, a second opener of the embedded data dir is refused rather than corrupting it.
+        await rejectsWith(backend.open(), 'conflict');
       } else {
         const second = await backend.open();
         assert.deepEqual(await second.settings.get('reopen.marker'), { ok: 1 });

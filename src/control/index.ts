@@ -1,4 +1,6 @@
 // Public face of the control plane: strategies, lists, keys, labels, settings and audit on SQL.
+// Components built on it (cases/) pass their own MigrationSet to openControl({ migrations }) and
+// write through control.sql.tx(...) with appendAudit(tx, …) in the same transaction.
 export { openControl } from './control.ts';
 export type { Control, ControlOptions } from './control.ts';
 export { ControlError } from './errors.ts';

@@ -1,5 +1,7 @@
 // The small SQL adapter that hides PGlite (embedded) and node-postgres behind one interface.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ControlError } from './errors.ts';
 import { PGlite } from '@electric-sql/pglite';
 import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -58,9 +60,43 @@ export function checkSchema(schema: string): void {
   if (!SCHEMA.test(schema)) throw new Error(`schema must match ${SCHEMA}; got ${JSON.stringify(schema)}`);
 }
 
+// PGlite has no postmaster guarding its data dir: two openers (two processes, or one process
+// twice) would corrupt it, so we hold a pid lock file while open.
+async function lockDir(dir: string): Promise<string> {
+  const path = join(dir, 'bulwark.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(path, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+      throw new ControlError('conflict', `control data dir ${dir} is in use by process ${pid}`);
+    }
+    await unlink(path).catch(() => {}); // left by a process that died: take it over
+  }
+  throw new ControlError('conflict', `could not lock control data dir ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 class PgliteSql implements SqlPool {
   readonly backend = 'pglite' as const;
-  constructor(private readonly db: PGlite) {}
+  constructor(
+    private readonly db: PGlite,
+    private readonly lock: string,
+  ) {}
 
   async query<T = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
     return (await this.db.query<T>(text, params as unknown[])).rows;
@@ -85,20 +121,29 @@ class PgliteSql implements SqlPool {
     );
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.db.close();
+    await unlink(this.lock).catch(() => {});
   }
 }
 
 export async function openPglite(dir: string, schema?: string): Promise<SqlPool> {
+  if (schema !== undefined) checkSchema(schema);
   await mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir);
-  if (schema !== undefined) {
-    checkSchema(schema);
-    // One connection, so a session-level search_path holds for every later query.
-    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+  const lock = await lockDir(dir);
+  let db: PGlite | undefined;
+  try {
+    db = await PGlite.create(dir);
+    if (schema !== undefined) {
+      // One connection, so a session-level search_path holds for every later query.
+      await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+    }
+    return new PgliteSql(db, lock);
+  } catch (err) {
+    await db?.close().catch(() => {});
+    await unlink(lock).catch(() => {});
+    throw err;
   }
-  return new PgliteSql(db);
 }
 
 class PostgresSql implements SqlPool {
