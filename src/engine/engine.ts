@@ -12,7 +12,7 @@ export interface EngineOptions {
   /** Keyed hash for personal fields; null keeps raw values (tests, or an operator's explicit choice). */
   pseudonymise?: ((v: string) => string) | null;
   /** Receives every shadow decision; shadows are never returned or acted on. */
-  onShadow?: (decision: Decision) => void;
+  onShadow?: (decision: Decision, event: PreparedEvent) => void;
 }
 
 /** One compiled plan bound to the store: its state objects and its reusable evaluation context. */
@@ -60,7 +60,7 @@ export class Engine {
   private keys: (string | null)[] = [];
   private rows = new Int32Array(0);
   private readonly pseudonymise: ((v: string) => string) | null;
-  private readonly onShadow: ((d: Decision) => void) | null;
+  private onShadow: ((d: Decision, ev: PreparedEvent) => void) | null;
 
   constructor(plan: Plan, opts: EngineOptions) {
     this.store = opts.store;
@@ -72,6 +72,9 @@ export class Engine {
   }
 
   get plan(): Plan { return this.live.plan; }
+
+  /** Receives every shadow decision with its event (replaces the listener given at construction). */
+  setShadowListener(fn: ((d: Decision, ev: PreparedEvent) => void) | null): void { this.onShadow = fn; }
   get shadowPlans(): Plan[] { return this.shadows.map((s) => s.plan); }
 
   /** Makes `plan` live. State is shared by aggregate signature, so unchanged features keep their history. */
@@ -182,7 +185,7 @@ export class Engine {
     const decision = this.evaluate(this.live, ev)!;
     for (let i = 0; i < this.shadows.length; i++) {
       const d = this.evaluate(this.shadows[i]!, ev);
-      if (d && this.onShadow) this.onShadow(d);
+      if (d && this.onShadow) this.onShadow(d, ev);
     }
     this.commit(ev, decision);
     return decision;

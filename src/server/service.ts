@@ -50,6 +50,7 @@ export class DecisionService {
   private readonly recent = new Map<string, number[]>(); // "Type:id" -> newest decision positions
   private entityFields = new Map<string, [string, string][]>(); // event type -> [field, entity type]
   private lastAppend: Promise<number> | null = null;
+  private decisionListeners: ((ev: PreparedEvent, decision: Decision, position: number) => void)[] = [];
   private snapshotTimer: NodeJS.Timeout | null = null;
   private lastSnapshot = { at: 0, position: -1, ms: 0, bytes: 0 };
   private failure: Error | null = null;
@@ -235,6 +236,9 @@ export class DecisionService {
     const wait = p.then((pos) => {
       this.index.set(decision.event_id, pos);
       this.track(prepared, pos);
+      for (const l of this.decisionListeners) {
+        try { l(prepared, decision, pos); } catch (e) { this.opts.log?.(`decision listener failed: ${(e as Error).message}`); }
+      }
     }).finally(() => this.pending.delete(decision.event_id));
     return { ok: true, wait, result: { ok: true, decision, duplicate: false } };
   }
@@ -242,6 +246,15 @@ export class DecisionService {
   private rejected(r: Rejection): DecideResult {
     this.metrics.inc(this.metrics.rejections, r.error.code);
     return { ok: false, status: r.error.code === 'late' ? 422 : 400, error: r.error };
+  }
+
+  /**
+   * Calls `listener` for every new decision once it is durable (effects after the response: cases, webhooks...).
+   * Not called for duplicates or during recovery. Returns a function that removes the listener.
+   */
+  onDecision(listener: (ev: PreparedEvent, decision: Decision, position: number) => void): () => void {
+    this.decisionListeners.push(listener);
+    return () => { this.decisionListeners = this.decisionListeners.filter((l) => l !== listener); };
   }
 
   readDecision(pos: number): { event: PreparedEvent; decision: Decision } | null {
