@@ -28,6 +28,9 @@ const COMMANDS: Record<string, Command> = {
     run: (v) => {
       const durability = v.durability as string;
       if (durability !== 'fsync' && durability !== 'buffered') { console.error('--durability is fsync (default: a decision is returned once it is on disk) or buffered (faster; a crash can lose the last ~200 ms)'); return 2; }
+      for (const f of ['port', 'snapshot-seconds', 'body-limit']) {
+        if (!/^\d+$/.test(String(v[f]))) { console.error(`--${f} must be a whole number, found '${v[f]}'`); return 2; }
+      }
       return serveCommand({ data: v.data as string, port: Number(v.port), host: v.host as string, strategy: v.strategy as string, durability, snapshotSeconds: Number(v['snapshot-seconds']), bodyLimit: Number(v['body-limit']), keepRaw: v['keep-raw-personal-data'] === true });
     },
   },

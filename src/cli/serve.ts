@@ -1,7 +1,7 @@
 // `bulwark serve` and `bulwark keys`: run the decision service, manage API keys.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openControl, SCOPES, type Scope } from '../control/index.ts';
+import { ControlError, openControl, SCOPES, type Scope } from '../control/index.ts';
 import { buildApp } from '../server/http.ts';
 import { DecisionService } from '../server/service.ts';
 
@@ -52,7 +52,16 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
 }
 
 export async function keysCommand(action: string | undefined, o: { data: string; name?: string; scope?: string; id?: string }): Promise<number> {
-  const control = await openControl({ dataDir: resolve(o.data), databaseUrl: process.env.BULWARK_DATABASE_URL || undefined });
+  let control;
+  try {
+    control = await openControl({ dataDir: resolve(o.data), databaseUrl: process.env.BULWARK_DATABASE_URL || undefined });
+  } catch (e) {
+    if (e instanceof ControlError && e.code === 'conflict') {
+      console.error(`the embedded control plane in ${resolve(o.data)} is in use by a running server: stop it first, or create keys over the API (POST /v1/keys)`);
+      return 1;
+    }
+    throw e;
+  }
   try {
     switch (action) {
       case 'create': {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readStrategyDir } from '../cli/sources.ts';
 import { login, startService, T0, type Running } from './test-support.ts';
@@ -59,7 +62,10 @@ for (const backend of ['pglite', 'postgres'] as const) {
     test('list edits through the API change decisions at once', async () => {
       const ev = (id: string, ts: number) => ({ id, type: 'login', ts, account: 'acct3', device: 'evil-device', ip: '198.51.100.1', success: true, method: 'password' });
       assert.equal((await s.call('POST', '/v1/decide', ev('l1', T0 + 20_000))).body.verdict, 'allow');
-      assert.equal((await s.call('POST', '/v1/lists', { name: 'blocked_devices', description: 'devices we refuse' })).status, 201);
+      // Lists the strategy declares exist in the control plane from the start.
+      assert.ok((await s.call('GET', '/v1/lists')).body.lists.some((l: { name: string }) => l.name === 'blocked_devices'));
+      assert.equal((await s.call('POST', '/v1/lists', { name: 'blocked_devices', description: 'again' })).status, 409);
+      assert.ok((await s.call('GET', '/v1/lists/disposable_domains')).body.from_strategy.includes('mailinator.com'));
       assert.equal((await s.call('POST', '/v1/lists/blocked_devices/values', { values: ['evil-device'] })).status, 200);
       const d = await s.call('POST', '/v1/decide', ev('l2', T0 + 21_000));
       assert.equal(d.body.verdict, 'block');
@@ -132,6 +138,28 @@ for (const backend of ['pglite', 'postgres'] as const) {
       assert.equal((await s.call('GET', '/v1/audit?target=Account:acct1')).body.entries.some((e: { action: string }) => /erasure/.test(e.action)), true);
     });
 
+    test('manual labels on personal entities are stored pseudonymised in the control plane', async () => {
+      assert.equal((await s.call('POST', '/v1/labels', { entity: 'Ip:198.51.100.77', label: 'proxy', reason: 'vendor feed' })).status, 201);
+      const rows = await s.svc.control.sql.query<{ entity: string }>('SELECT entity FROM labels UNION ALL SELECT entity FROM label_events');
+      assert.ok(rows.length > 0);
+      assert.ok(rows.every((r) => !r.entity.includes('198.51.100.77')), JSON.stringify(rows));
+      const audit = await s.call('GET', '/v1/audit?limit=50');
+      assert.ok(!JSON.stringify(audit.body).includes('198.51.100.77'));
+      const p = await s.call('GET', '/v1/entities/Ip/198.51.100.77');
+      assert.deepEqual(p.body.labels.map((l: { label: string }) => l.label), ['proxy']);
+    });
+
+    test('events dated far in the future are refused so they cannot make real traffic late', async () => {
+      const r = await s.call('POST', '/v1/decide', login('future', Date.UTC(2100, 0, 1), 'acct7', true));
+      assert.equal(r.status, 400);
+      assert.equal(r.body.error.field, 'ts');
+      assert.equal((await s.call('POST', '/v1/decide', login('now-ish', T0 + 60_000, 'acct7', true))).status, 200);
+    });
+
+    test('uploads go to the strategy this service runs', async () => {
+      assert.equal((await s.call('POST', '/v1/strategies/other/versions', { files: { 'a.bw': 'entity A\n' } })).status, 404);
+    });
+
     test('metrics and health', async () => {
       const m = await s.call('GET', '/metrics');
       assert.equal(m.status, 200);
@@ -145,3 +173,24 @@ for (const backend of ['pglite', 'postgres'] as const) {
     });
   });
 }
+
+test('an erased entity stays erased after a restart', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-erase-'));
+  const first = await startService({ dataDir });
+  try {
+    for (let i = 0; i < 3; i++) assert.equal((await first.call('POST', '/v1/decide', login(`er${i}`, T0 + i * 1000, 'gone', false))).status, 200);
+    assert.equal((await first.call('GET', '/v1/entities/Account/gone')).body.decisions.length, 3);
+    assert.equal((await first.call('DELETE', '/v1/entities/Account/gone')).status, 200);
+    await first.svc.snapshot();
+    assert.equal((await first.call('POST', '/v1/decide', login('er9', T0 + 9000, 'other', false))).status, 200);
+    await first.close();
+    const again = await startService({ dataDir });
+    try {
+      const p = await again.call('GET', '/v1/entities/Account/gone');
+      assert.deepEqual(p.body.decisions, []);
+      assert.ok(p.body.features.every((f: { value: number | null }) => !f.value));
+    } finally { await again.close(); }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -35,7 +35,7 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     if (err instanceof ServiceError) return reply.code(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
     if (err instanceof ControlError) {
       const status = err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 400;
-      return reply.code(status).send({ error: { code: err.code, message: err.message } });
+      return reply.code(status).send({ error: { code: err.code === 'invalid' ? 'invalid_request' : err.code, message: err.message } });
     }
     if (err.validation) {
       const v = err.validation[0]!;
@@ -85,7 +85,7 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
   const EntityParams = Type.Object({ type: Type.String({ maxLength: 100 }), id: Type.String({ maxLength: 512 }) });
   app.get('/v1/entities/:type/:id', { onRequest: read, schema: { params: EntityParams } }, async (req) => {
     const p = svc.persona(req.params.type, req.params.id);
-    const manual = await svc.control.labels.history(`${req.params.type}:${req.params.id}`);
+    const manual = await svc.control.labels.history(`${req.params.type}:${svc.stateId(req.params.type, req.params.id)}`);
     return { ...p, label_history: manual };
   });
   app.delete('/v1/entities/:type/:id', { onRequest: admin, schema: { params: EntityParams } }, async (req) => svc.erase(req.params.type, req.params.id, actorOf(req)));
@@ -115,7 +115,7 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
   app.get('/v1/lists', { onRequest: read }, async () => ({ lists: await svc.control.lists.list() }));
   app.post('/v1/lists', { onRequest: admin, schema: { body: Type.Object({ name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), description: Type.Optional(Type.String({ maxLength: 1000 })) }) } }, async (req, reply) =>
     reply.code(201).send(await svc.control.lists.create(req.body.name, { description: req.body.description, actor: actorOf(req) })));
-  app.get('/v1/lists/:name', { onRequest: read, schema: { params: ListName } }, async (req) => ({ name: req.params.name, values: await svc.control.lists.values(req.params.name) }));
+  app.get('/v1/lists/:name', { onRequest: read, schema: { params: ListName } }, async (req) => svc.listValues(req.params.name));
   app.post('/v1/lists/:name/values', { onRequest: admin, schema: { params: ListName, body: Values } }, async (req) => {
     const r = await svc.control.lists.add(req.params.name, req.body.values, actorOf(req));
     await svc.refreshLists();
@@ -153,7 +153,7 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
 
   // ---- keys and audit ----
   app.get('/v1/keys', { onRequest: admin }, async () => ({ keys: await svc.control.keys.list() }));
-  app.post('/v1/keys', { onRequest: admin, schema: { body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Array(Type.Union(SCOPES.map((s: Scope) => Type.Literal(s))), { minItems: 1, maxItems: 3 }) }) } }, async (req, reply) =>
+  app.post('/v1/keys', { onRequest: admin, schema: { body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Array(Type.Union(SCOPES.map((s: Scope) => Type.Literal(s)), { description: 'ingest, read or admin' }), { minItems: 1, maxItems: 3 }) }) } }, async (req, reply) =>
     reply.code(201).send(await svc.control.keys.create({ name: req.body.name, scopes: req.body.scopes, actor: actorOf(req) })));
   app.delete('/v1/keys/:id', { onRequest: admin, schema: { params: Type.Object({ id: Type.String({ maxLength: 100 }) }) } }, async (req) => {
     await svc.control.keys.revoke(req.params.id, actorOf(req));

@@ -24,6 +24,8 @@ export interface ServiceOptions {
   /** Keep personal fields raw instead of pseudonymising them (an operator's explicit choice). */
   keepRawPersonalData?: boolean;
   recentPerEntity?: number;
+  /** Events timestamped further ahead of the wall clock are refused (default 1h). */
+  maxFutureMs?: number;
   maxTrackedEntities?: number;
   log?: (msg: string) => void;
 }
@@ -126,7 +128,7 @@ export class DecisionService {
       if (rec.k === 'd') {
         this.index.set(rec.e.id, pos);
         this.track(rec.e, pos);
-      }
+      } else if (rec.k === 'x') this.recent.delete(`${rec.type}:${rec.id}`); // the index is rebuilt from the start: erasures too
       if (pos <= from) return;
       replayed++;
       this.applyRecord(rec);
@@ -226,6 +228,12 @@ export class DecisionService {
     }
     const prepared = this.engine.prepare(raw);
     if ('error' in prepared) return this.rejected(prepared as Rejection);
+    // A timestamp far in the future would move the watermark and make every real event late: refuse it here.
+    // (Only the live edge looks at the wall clock; replays and backtests never do.)
+    const maxFuture = this.opts.maxFutureMs ?? 3_600_000;
+    if (prepared.ts > Date.now() + maxFuture) {
+      return this.rejected({ event_id: prepared.id, error: { code: 'bad_event', field: 'ts', message: `ts ${new Date(prepared.ts).toISOString()} is more than ${Math.round(maxFuture / 60_000)} minutes in the future` } });
+    }
     const out: Outcome = this.engine.decidePrepared(prepared);
     if (isRejection(out)) return this.rejected(out);
     const decision = out;
@@ -288,15 +296,15 @@ export class DecisionService {
     await this.append({ k: 'x', type, id: sid });
     const r = this.engine.erase(type, sid);
     this.recent.delete(`${type}:${sid}`);
-    const labels = await this.control.labels.clearEntity(`${type}:${id}`, actor);
-    await this.control.erasure.record({ entity: `${type}:${id}`, actor, what: ['persona', 'labels', 'recent decisions index'] });
+    const labels = await this.control.labels.clearEntity(`${type}:${sid}`, actor);
+    await this.control.erasure.record({ entity: `${type}:${sid}`, actor, what: ['persona', 'labels', 'recent decisions index'] });
     return { entity: `${type}:${id}`, erased: { aggregate_rows: r.rows, state_labels: r.labels, manual_labels: labels.labels } };
   }
 
   async setLabel(input: { entity: string; label: string; expiresAt: number | null; actor: string; reason: string }) {
     const [type, id] = splitEntity(input.entity);
     const sid = this.stateId(type, id);
-    await this.control.labels.set({ entity: input.entity, label: input.label, expiresAt: input.expiresAt === null ? null : new Date(input.expiresAt), actor: input.actor, reason: input.reason });
+    await this.control.labels.set({ entity: `${type}:${sid}`, label: input.label, expiresAt: input.expiresAt === null ? null : new Date(input.expiresAt), actor: input.actor, reason: input.reason });
     await this.append({ k: 'l', op: 'set', entity: `${type}:${sid}`, label: input.label, expires_at: input.expiresAt });
     this.engine.store.labels.set(`${type}:${sid}`, input.label, input.expiresAt ?? Infinity);
   }
@@ -304,13 +312,14 @@ export class DecisionService {
   async clearLabel(input: { entity: string; label: string; actor: string; reason: string }) {
     const [type, id] = splitEntity(input.entity);
     const sid = this.stateId(type, id);
-    await this.control.labels.clear(input);
+    await this.control.labels.clear({ ...input, entity: `${type}:${sid}` });
     await this.append({ k: 'l', op: 'clear', entity: `${type}:${sid}`, label: input.label, expires_at: null });
     this.engine.store.labels.clear(`${type}:${sid}`, input.label);
   }
 
   // ---- strategies ----
   async uploadStrategy(name: string, files: StrategyFiles, actor: string) {
+    this.requireName(name);
     const c = compileStrategy(files);
     if (!c.ok) throw new ServiceError(422, 'strategy_invalid', `the strategy has ${c.errors.length} error(s)`, c.errors.map(errorJson));
     return this.control.strategies.create({ name, files, actor });
@@ -356,12 +365,21 @@ export class DecisionService {
 
   /** A list's values are those of its file in the live strategy plus those added through the control plane. */
   async refreshLists(): Promise<void> {
+    const known = new Set((await this.control.lists.list()).map((l) => l.name));
+    for (const l of this.engine.plan.lists) {
+      if (!known.has(l.name)) await this.control.lists.create(l.name, { description: `declared by strategy ${this.engine.plan.version}${l.from ? `, seeded from ${l.from}` : ''}`, actor: 'system' });
+    }
     const control = await this.control.lists.all();
     for (const l of this.engine.plan.lists) {
       const values = new Set(this.fileLists.get(l.name) ?? []);
       for (const v of control.get(l.name) ?? []) values.add(v);
       this.engine.lists.ref(l.name, l.personal).replace(values);
     }
+  }
+
+  /** A list as rules see it: values added through the control plane, and those from the live strategy's file. */
+  async listValues(name: string): Promise<{ name: string; values: string[]; from_strategy: string[] }> {
+    return { name, values: await this.control.lists.values(name), from_strategy: this.fileLists.get(name) ?? [] };
   }
 
   // ---- snapshots ----
@@ -385,7 +403,7 @@ export class DecisionService {
     return {
       bulwark_log_records: { help: 'Records in the event log.', value: ls.records },
       bulwark_log_bytes: { help: 'Bytes in the event log.', value: ls.bytes },
-      bulwark_log_fsyncs_total: { help: 'fdatasync calls on the log.', value: ls.fsyncs },
+      bulwark_log_fsyncs: { help: 'fdatasync calls on the log since start.', value: ls.fsyncs },
       bulwark_log_last_fsync_ms: { help: 'Duration of the last log fsync.', value: ls.lastFsyncMs },
       bulwark_log_pending: { help: 'Records accepted but not yet durable.', value: ls.pending },
       bulwark_log_failed: { help: '1 when the log refuses writes.', value: this.failure ? 1 : 0 },
