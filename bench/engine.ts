@@ -9,7 +9,7 @@ import { compileStrategy, type PreparedEvent } from '../src/lang/index.ts';
 import { simulate } from '../src/sim/index.ts';
 import { MemoryStore } from '../src/state/index.ts';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '1200000' }, seed: { type: 'string', default: '1' }, strategy: { type: 'string', default: 'strategies' } } });
+const { values } = parseArgs({ options: { events: { type: 'string', default: '1200000' }, seed: { type: 'string', default: '1' }, strategy: { type: 'string', default: 'strategies' }, profile: { type: 'string' } } });
 const N = Number(values.events);
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -55,6 +55,9 @@ let ns = 0;
 const verdicts: Record<string, number> = { allow: 0, challenge: 0, review: 0, block: 0 };
 let rejected = 0;
 const bar = new Progress('decide', events.length);
+// --profile FILE: a CPU profile of the decide loop only.
+const inspector = values.profile ? new (await import('node:inspector')).Session() : null;
+if (inspector) { inspector.connect(); await new Promise((r) => inspector.post('Profiler.enable', () => inspector.post('Profiler.start', r))); }
 const t0 = performance.now();
 for (let i = 0; i < events.length; i++) {
   let d;
@@ -68,6 +71,10 @@ for (let i = 0; i < events.length; i++) {
   if ((i & 0xffff) === 0) bar.update(i);
 }
 const seconds = (performance.now() - t0) / 1000;
+if (inspector) {
+  const { writeFileSync } = await import('node:fs');
+  await new Promise<void>((r) => inspector.post('Profiler.stop', (_e, res) => { writeFileSync(values.profile!, JSON.stringify(res.profile)); r(); }));
+}
 bar.update(events.length);
 bar.done();
 

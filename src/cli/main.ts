@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { checkCommand, fmtCommand, testCommand } from './strategy-commands.ts';
 import { replayCommand } from './replay.ts';
 import { keysCommand, serveCommand } from './serve.ts';
+import { backtestCommand } from './backtest.ts';
+import { exportCommand } from './export.ts';
 
 interface Command {
   summary: string;
@@ -68,6 +70,8 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  backtest: backtestCommand,
+  export: exportCommand,
 };
 
 export function registerCommand(name: string, c: Command): void { COMMANDS[name] = c; }

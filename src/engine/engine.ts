@@ -73,6 +73,9 @@ export class Engine {
 
   get plan(): Plan { return this.live.plan; }
 
+  /** Feature values by slot that the live plan computed for the last decided event (only that type's features are current). */
+  get liveFeatures(): readonly unknown[] { return this.live.ctx.f; }
+
   /** Receives every shadow decision with its event (replaces the listener given at construction). */
   setShadowListener(fn: ((d: Decision, ev: PreparedEvent) => void) | null): void { this.onShadow = fn; }
   get shadowPlans(): Plan[] { return this.shadows.map((s) => s.plan); }
@@ -353,14 +356,16 @@ export class Engine {
       ts: ev.ts,
       verdict: VERDICTS_BY_RANK[rank]!,
       score,
-      rules: hits ?? [],
-      labels: labels ?? [],
-      queues: queues ?? [],
+      rules: hits ?? (NONE as unknown as RuleHit[]),
+      labels: labels ?? (NONE as unknown as LabelEffect[]),
+      queues: queues ?? (NONE as unknown as string[]),
       strategy: b.plan.version,
     };
   }
 }
 
 const VERDICTS_BY_RANK: Verdict[] = ['allow', 'challenge', 'review', 'block'];
+// Most decisions fire nothing: they share one frozen empty array instead of allocating three.
+const NONE: readonly never[] = Object.freeze([]);
 
 export { isRejection };

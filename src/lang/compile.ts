@@ -228,10 +228,20 @@ class Compiler {
       case 'or': return (c) => (l(c) as boolean) || (r(c) as boolean);
       case '==': return (c) => l(c) === r(c);
       case '!=': return (c) => l(c) !== r(c);
-      case '<': return (c) => (l(c) as number) < (r(c) as number);
-      case '<=': return (c) => (l(c) as number) <= (r(c) as number);
-      case '>': return (c) => (l(c) as number) > (r(c) as number);
-      case '>=': return (c) => (l(c) as number) >= (r(c) as number);
+      case '<': case '<=': case '>': case '>=': {
+        // Most conditions compare a feature with a constant: give that case its own closure.
+        const k = constant(e.right);
+        if (k !== null) {
+          if (op === '<') return (c) => (l(c) as number) < k;
+          if (op === '<=') return (c) => (l(c) as number) <= k;
+          if (op === '>') return (c) => (l(c) as number) > k;
+          return (c) => (l(c) as number) >= k;
+        }
+        if (op === '<') return (c) => (l(c) as number) < (r(c) as number);
+        if (op === '<=') return (c) => (l(c) as number) <= (r(c) as number);
+        if (op === '>') return (c) => (l(c) as number) > (r(c) as number);
+        return (c) => (l(c) as number) >= (r(c) as number);
+      }
       case '+': return (c) => (l(c) as number) + (r(c) as number);
       case '-': return (c) => (l(c) as number) - (r(c) as number);
       case '*': return (c) => (l(c) as number) * (r(c) as number);
@@ -370,6 +380,13 @@ class Compiler {
 
 /** Name of the field that holds a normalisation computed at ingestion, e.g. `email#email_domain`. */
 export function derivedField(field: string, fn: string): string { return `${field}#${fn}`; }
+
+function constant(e: Expr): number | null {
+  if (e.kind === 'number') return e.value;
+  if (e.kind === 'duration') return e.ms;
+  if (e.kind === 'unary' && e.op === '-' && e.arg.kind === 'number') return -e.arg.value;
+  return null;
+}
 
 function featureRefs(e: Expr, out: string[] = []): string[] {
   if (e.kind === 'name') out.push(e.name);

@@ -55,10 +55,10 @@ export function strategyDigest(files: StrategyFiles): string {
 
 export type CompileResult = { ok: true; plan: Plan; lists: Map<string, string[]> } | { ok: false; errors: StrategyError[] };
 
-export function compileStrategy(files: StrategyFiles, opts: { version?: string; pseudonymise?: ((v: string) => string) | null } = {}): CompileResult {
+export function compileStrategy(files: StrategyFiles, opts: { version?: string; pseudonymise?: ((v: string) => string) | null; allFeatures?: boolean } = {}): CompileResult {
   const r = checkStrategy(files);
   if (r.errors.length > 0) return { ok: false, errors: r.errors };
-  const plan = compile(r.checked, { version: opts.version ?? strategyDigest(files), pseudonymise: opts.pseudonymise ?? null });
+  const plan = compile(r.checked, { version: opts.version ?? strategyDigest(files), pseudonymise: opts.pseudonymise ?? null, allFeatures: opts.allFeatures ?? false });
   const lists = new Map<string, string[]>();
   for (const l of plan.lists) lists.set(l.name, l.from ? parseListFile(files[l.from] ?? '') : []);
   return { ok: true, plan, lists };

@@ -4,6 +4,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import { Type } from 'typebox';
 import { ControlError, SCOPES, type Scope } from '../control/index.ts';
 import { actorOf, KeyCache, requireScope } from './auth.ts';
+import { registerBacktestRoutes } from './routes-backtest.ts';
 import { DecisionService, ServiceError, type DecideResult } from './service.ts';
 
 export interface HttpOptions {
@@ -173,6 +174,7 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     if (!svc.ready) return reply.code(503).send({ status: 'unavailable', reason: svc.failed?.message ?? 'closing' });
     return { status: 'ready', strategy: svc.engine.plan.version, shadows: svc.engine.shadowPlans.map((p) => p.version), recovery: svc.recovery };
   });
+  registerBacktestRoutes(app as never, svc, { read, admin });
   app.addHook('onResponse', async (req, reply) => { svc.metrics.inc(svc.metrics.requests, `${req.routeOptions.url ?? 'unknown'} ${reply.statusCode}`); });
   return app;
 }

@@ -4,7 +4,9 @@ import { WeightedChoice } from './prng.ts';
 import type { SimEvent } from './catalogue.ts';
 import type { Source, Schedule } from './schedule.ts';
 import { COUNTRIES, HONEST_COMMENTS, HONEST_LINK_COMMENTS, HONEST_MESSAGES, REVIEW_TEXT, datacenterIp, money } from './identity.ts';
-import { DIURNAL, PUBLIC_COUPONS, WELCOME_COUPON, localHour, type Device, type Member, type World } from './population.ts';
+import {
+  DIURNAL, PUBLIC_COUPONS, WELCOME_COUPON, deviceUserAgent, localHour, memberContact, type Device, type Member, type World,
+} from './population.ts';
 
 const SLOT_MS = 15 * 60_000;
 const SLOTS = 96;
@@ -86,10 +88,11 @@ export class Benign {
     const rng = this.rng;
     const q = s.queue;
     if (m.createdAt >= 0 && !m.seen) {
-      const ev: SimEvent = { id: '', type: 'signup', ts: 0, account: m.id, device: s.device.id, ip: s.ip, email: m.email };
-      if (m.phone !== undefined) ev['phone'] = m.phone;
+      const contact = memberContact(m);
+      const ev: SimEvent = { id: '', type: 'signup', ts: 0, account: m.id, device: s.device.id, ip: s.ip, email: contact.email };
+      if (contact.phone !== undefined) ev['phone'] = contact.phone;
       ev['country'] = m.country.code;
-      ev['user_agent'] = s.device.ua;
+      ev['user_agent'] = deviceUserAgent(s.device);
       if (rng.chance(0.9)) ev['declared_age'] = m.age;
       if (m.referrer !== undefined) ev['referrer'] = m.referrer;
       q.push(ev);
@@ -266,7 +269,8 @@ export class SessionSpawner implements Source {
   /** sessionsPerMs: mean session starts per millisecond. */
   constructor(private readonly b: Benign, public ts: number, sessionsPerMs: number) {
     this.rate = sessionsPerMs * (b.maxSlotTotal / b.meanSlotTotal);
-    this.advance();
+    if (!(this.rate > 0 && Number.isFinite(this.rate))) this.done = true;
+    else this.advance();
   }
 
   private advance(): void {

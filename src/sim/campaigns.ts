@@ -4,7 +4,7 @@ import {
   COUNTRIES, FIRST, LAST, appUserAgent, botFreemail, broadbandIp, cardNumber, disposableEmail, formatAddress, formatPhone, gmailVariant,
   money, phone, postalAddress, sameSubnet,
 } from './identity.ts';
-import { PUBLIC_COUPONS, WELCOME_COUPON } from './population.ts';
+import { PUBLIC_COUPONS, WELCOME_COUPON, deviceUserAgent } from './population.ts';
 import type { Plan } from './plan.ts';
 
 const MIN = 60_000;
@@ -495,7 +495,7 @@ const underage: Planner = (p) => {
     const parent = w.oldMember(rng);
     const shared = rng.chance(0.5) ? parent.devices[parent.devices.length - 1]! : undefined;
     const device = shared ? shared.id : p.attacker('device', w.mint.device());
-    const ua = shared ? shared.ua : appUserAgent(rng, rng.chance(0.5));
+    const ua = shared ? deviceUserAgent(shared) : appUserAgent(rng, rng.chance(0.5));
     const ip = parent.homeIp;
     const c = parent.country;
     const age = rng.range(8, 12);

@@ -1,5 +1,5 @@
 // Realistic raw identifiers: countries, IPs (residential, carrier NAT, datacenter), e-mails, phones, user agents, cards, addresses, text.
-import type { Rng } from './prng.ts';
+import { flat, type Rng } from './prng.ts';
 
 export interface Country {
   readonly code: string;
@@ -49,12 +49,12 @@ export function money(usd: number, c: Country): number {
 const oct = (rng: Rng) => rng.range(1, 254);
 
 export function broadbandIp(rng: Rng, c: Country): string {
-  return `${rng.pick(c.broadband)}.${rng.int(256)}.${rng.int(256)}.${oct(rng)}`;
+  return flat(`${rng.pick(c.broadband)}.${rng.int(256)}.${rng.int(256)}.${oct(rng)}`);
 }
 
 /** A carrier-grade NAT egress address: one of these is shared by hundreds of phones. */
 export function carrierNatIp(rng: Rng, c: Country): string {
-  return `${rng.pick(c.mobile4)}.${rng.int(256)}.${rng.int(256)}.${oct(rng)}`;
+  return flat(`${rng.pick(c.mobile4)}.${rng.int(256)}.${rng.int(256)}.${oct(rng)}`);
 }
 
 function hex16(rng: Rng): string {
@@ -222,7 +222,7 @@ export function cardNumber(rng: Rng): string {
     if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; }
     sum += d;
   }
-  return body + String((10 - (sum % 10)) % 10);
+  return flat(body + String((10 - (sum % 10)) % 10));
 }
 
 // ---- addresses ----
@@ -250,6 +250,10 @@ export function postalAddress(rng: Rng, c: Country): PostalAddress {
 
 /** Style 0 is how most people type it; other styles are the variations abusers use to dodge exact matching. */
 export function formatAddress(a: PostalAddress, style = 0): string {
+  return flat(addressText(a, style));
+}
+
+function addressText(a: PostalAddress, style: number): string {
   const [long, short] = SUFFIX[a.suffix]!;
   switch (style % 4) {
     case 0: return `${a.num} ${a.street} ${long}${a.unit ? `, Apt ${a.unit}` : ''}, ${a.city}, ${a.country}`;

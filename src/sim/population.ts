@@ -9,7 +9,7 @@ import type { SimEvent } from './catalogue.ts';
 export interface Device {
   readonly id: string;
   readonly mobile: boolean;
-  readonly ua: string;
+  readonly ios: boolean;
   /** Per-device IPv6 on mobile data, when the carrier gives one. */
   readonly ip6?: string;
 }
@@ -30,8 +30,8 @@ export interface Member {
   readonly natIp: string;
   readonly officeIp: string | undefined;
   readonly vpnIp: string | undefined;
-  readonly email: string;
-  readonly phone: string | undefined;
+  /** Seeds the contact details, which are made only when needed (signup) to keep the population small. */
+  readonly contactSeed: number;
   readonly age: number;
   readonly cards: string[];
   readonly address: string;
@@ -58,6 +58,20 @@ export const PUBLIC_COUPONS = ['NEWYEAR26', 'FREESHIP', 'FLASH20', 'SAVE5NOW', '
 export const WELCOME_COUPON = 'WELCOME10';
 
 export const DIURNAL = [0.55, 0.35, 0.22, 0.15, 0.12, 0.14, 0.25, 0.45, 0.6, 0.65, 0.7, 0.75, 0.8, 0.78, 0.75, 0.78, 0.85, 0.95, 1.05, 1.15, 1.25, 1.3, 1.15, 0.85];
+
+/** User agent of a device, derived from its id so it is stable without being stored. */
+export function deviceUserAgent(d: Device): string {
+  const rng = new Rng(parseInt(d.id.slice(0, 8), 16), 0x7a);
+  return d.mobile ? appUserAgent(rng, d.ios) : browserUserAgent(rng);
+}
+
+/** E-mail and phone a member registered with, consistent with their age. */
+export function memberContact(m: Member): { email: string; phone: string | undefined } {
+  const rng = new Rng(m.contactSeed, 0xe1);
+  const p = person(rng);
+  p.birthYear = 2026 - m.age;
+  return { email: honestEmail(rng, p, m.country), phone: rng.chance(0.45) ? phone(rng, m.country) : undefined };
+}
 
 export function localHour(ts: number, tz: number): number {
   const h = (ts / 3_600_000 + tz) % 24;
@@ -108,7 +122,7 @@ export class World {
     // Shared networks per country: carrier NAT egress (hundreds per address), offices, and a global VPN pool.
     const natPools = COUNTRIES.map((c) => Array.from({ length: Math.max(2, Math.round((size * c.share) / 100 / 220)) }, () => carrierNatIp(rng, c)));
     const offices = COUNTRIES.map((c) => Array.from({ length: Math.max(1, Math.round((size * c.share) / 100 / 60)) }, () => (rng.chance(0.2) ? datacenterIp(rng) : broadbandIp(rng, c))));
-    const officeSize = new WeightedChoice(offices.flat().map(() => rng.pareto(1, 1.1)));
+    const officeSize = new WeightedChoice(offices.flat().map(() => Math.min(40, rng.pareto(1, 1.2))));
     const officeFlat = offices.flat();
     const vpnPool = Array.from({ length: Math.max(10, Math.round(size / 1500)) }, () => vpnIp(rng));
 
@@ -122,29 +136,30 @@ export class World {
       const ar = rng.next();
       const address = formatAddress(postalAddress(rng, c), ar < 0.8 ? 0 : ar < 0.9 ? 1 : ar < 0.95 ? 2 : 3);
       const familyCard = cardNumber(rng);
-      const sharedTablet: Device | undefined = hsize > 1 && rng.chance(0.35) ? { id: this.mint.device(), mobile: true, ua: appUserAgent(rng, rng.chance(0.5)) } : undefined;
+      const sharedTablet: Device | undefined = hsize > 1 && rng.chance(0.35) ? { id: this.mint.device(), mobile: true, ios: rng.chance(0.5) } : undefined;
       const first = idx;
       for (let k = 0; k < hsize && idx < size; k++, idx++) {
-        const p = person(rng);
         const adult = k === 0 || rng.chance(0.6);
-        const age = adult ? 2026 - p.birthYear : rng.range(13, 17);
+        const age = adult ? rng.range(18, 68) : rng.range(13, 17);
         const weight = Math.min(150, rng.pareto(1, 1.5));
         const ios = rng.chance(c.code === 'US' || c.code === 'JP' || c.code === 'GB' ? 0.55 : 0.25);
-        const devices: Device[] = [];
         const useV6 = rng.chance(0.3);
-        devices.push({ id: this.mint.device(), mobile: true, ua: appUserAgent(rng, ios), ip6: useV6 ? mobileIp6(rng, c) : undefined });
-        if (rng.chance(0.45)) devices.push({ id: this.mint.device(), mobile: false, ua: browserUserAgent(rng) });
-        if (sharedTablet) devices.push(sharedTablet);
+        const phoneDevice: Device = { id: this.mint.device(), mobile: true, ios, ip6: useV6 ? mobileIp6(rng, c) : undefined };
+        const laptop: Device | undefined = rng.chance(0.45) ? { id: this.mint.device(), mobile: false, ios: false } : undefined;
+        // Literal arrays are allocated at their exact size; push() would reserve slack for 77k members.
+        const devices: Device[] = laptop
+          ? (sharedTablet ? [phoneDevice, laptop, sharedTablet] : [phoneDevice, laptop])
+          : (sharedTablet ? [phoneDevice, sharedTablet] : [phoneDevice]);
         const createdAt = rng.chance(0.12) ? this.start + Math.floor(rng.next() * this.span * 0.95) : -1;
-        const cards = rng.chance(0.55) ? [k > 0 && rng.chance(0.35) ? familyCard : cardNumber(rng)] : [];
-        if (cards.length && rng.chance(0.15)) cards.push(cardNumber(rng));
+        const main = rng.chance(0.55) ? (k > 0 && rng.chance(0.35) ? familyCard : cardNumber(rng)) : undefined;
+        const cards = main === undefined ? [] : rng.chance(0.15) ? [main, cardNumber(rng)] : [main];
         this.members.push({
           idx, id: this.mint.account(), country: c, household, weight,
           sessionMean: 3 + 2.2 * Math.log1p(weight),
           devices, homeIp, natIp: rng.pick(natPools[COUNTRIES.indexOf(c)]!),
           officeIp: adult && rng.chance(0.2) ? officeFlat[officeSize.draw(rng)] : undefined,
           vpnIp: rng.chance(0.04) ? rng.pick(vpnPool) : undefined,
-          email: honestEmail(rng, p, c), phone: rng.chance(0.45) ? phone(rng, c) : undefined, age,
+          contactSeed: rng.u32(), age,
           cards, address, createdAt, referrer: undefined,
           buyer: rng.chance(0.45) ? rng.uniform(0.2, 1) : 0, dealHunter: rng.chance(0.05),
           gifter: rng.chance(0.06) ? rng.pareto(0.2, 1.3) : 0, creator: -1, seller: -1,
@@ -166,6 +181,7 @@ export class World {
         const f = this.members[m.friends[rng.int(m.friends.length)]!]!;
         if (f.createdAt < 0) m.referrer = f.id;
       }
+      m.friends = m.friends.slice();
     }
     this.countryPick = this.byCountry.map((list) => new WeightedChoice(list.map((i) => this.members[i]!.weight)));
 
@@ -216,10 +232,11 @@ export class World {
 
   /** An account that existed before the data starts (ATO victims, card holders, targets). */
   oldMember(rng: Rng): Member {
-    for (;;) {
+    for (let tries = 0; tries < 1000; tries++) {
       const m = this.members[rng.int(this.members.length)]!;
       if (m.createdAt < 0) return m;
     }
+    return this.members[0]!;
   }
 
   /** Content weighted by popularity. */

@@ -79,10 +79,14 @@ export class Rng {
     return 1 + Math.floor(Math.log(1 - this.next()) / Math.log(1 - 1 / mean));
   }
 
+  /** len hex digits (a multiple of 8 is cheapest). */
   hex(len: number): string {
     let s = '';
-    while (s.length < len) s += this.u32().toString(16).padStart(8, '0');
-    return s.slice(0, len);
+    for (let n = len; n > 0; n -= 8) {
+      const h = (this.u32() + 0x100000000).toString(16);
+      s += n >= 8 ? h.slice(1) : h.slice(1, 1 + n);
+    }
+    return flat(s);
   }
 
   /** A child generator whose sequence does not depend on how much the parent is used later. */
@@ -136,4 +140,9 @@ export function scramble(n: number, salt: number): number {
   let x = Math.imul(n ^ salt, 0x9e3779b1) >>> 0;
   x = Math.imul(x ^ (x >>> 15), 0x85ebca6b) >>> 0;
   return (x ^ (x >>> 13)) >>> 0;
+}
+
+/** Flattens a concatenated (rope) string; long-lived ids stored as ropes cost several times their length. */
+export function flat(s: string): string {
+  return (' ' + s).slice(1);
 }

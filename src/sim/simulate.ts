@@ -163,8 +163,10 @@ export function simulate(opts: SimOptions, onBatch: BatchHandler, onProgress?: P
   const benignTarget = Math.max(total * 0.5, total - sorted.length);
   const sessionsPerMs = (benignTarget * (1 - PARTNER_SHARE)) / world.meanSessionEvents / span;
   const schedule = new Schedule();
-  schedule.add(new SessionSpawner(benign, start, sessionsPerMs));
-  schedule.add(new SignupSpawner(benign));
+  const spawner = new SessionSpawner(benign, start, sessionsPerMs);
+  if (!spawner.done) schedule.add(spawner);
+  const signups = new SignupSpawner(benign);
+  if (!signups.done) schedule.add(signups);
   const partners = Math.max(2, Math.round(total / 200_000));
   for (let i = 0; i < partners; i++) schedule.add(new PartnerApi(benign, start, (span * partners) / Math.max(1, PARTNER_SHARE * total)));
   const campaignSource = new CampaignSource(sorted);

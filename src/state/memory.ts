@@ -57,6 +57,8 @@ export class MemoryStore<D = unknown> {
   private dedupeTs: number[] = [];
   private dedupeDecisions: D[] = [];
   private dedupeHead = 0;
+  private evictTurn = 0;
+  private recorded = 0;
   private dedupeBase = 0;
 
   constructor(opts: MemoryStoreOptions) {
@@ -115,10 +117,15 @@ export class MemoryStore<D = unknown> {
         this.dedupeDecisions.push(decision);
       }
     }
-    this.forgetIds(forgetBefore);
-    for (let i = 0; i < this.spaceList.length; i++) this.spaceList[i]!.evictStep(this.watermark);
-    this.labels.advance(this.watermark - this.latenessMs);
-    this.labels.sweepStep(2);
+    // Housekeeping is amortised: one key space steps its eviction per event (each step catches up on the rows
+    // created since its last one), and forgetting ids and sweeping labels run every 16th event.
+    const spaces = this.spaceList.length;
+    if (spaces > 0) this.spaceList[this.evictTurn++ % spaces]!.evictStep(this.watermark);
+    if ((++this.recorded & 15) === 0) {
+      this.forgetIds(forgetBefore);
+      this.labels.advance(this.watermark - this.latenessMs);
+      this.labels.sweepStep(16);
+    }
   }
 
   /** Full pass: evicts idle rows, dead labels and forgotten ids. */
