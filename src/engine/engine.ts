@@ -224,10 +224,8 @@ export class Engine {
     const rows = this.rows;
     const kss = u.keyspaces;
     for (let i = 0; i < kss.length; i++) {
-      const k = kss[i]!;
-      const key = k.key(ev);
-      keys[i] = key;
-      rows[i] = key === null ? -1 : k.ks.row(key);
+      keys[i] = kss[i]!.key(ev);
+      rows[i] = UNLOADED;
     }
     this.clearPriors(this.live);
     for (let i = 0; i < this.shadows.length; i++) this.clearPriors(this.shadows[i]!);
@@ -241,10 +239,15 @@ export class Engine {
       let v = 0;
       if (up.value !== null) { const x = up.value(ev); if (x === null) continue; v = x; }
       else if (up.distinct !== null) { const s = up.distinct(ev); if (s === null) continue; v = hash53(s); }
-      const row = kss[up.ks]!.ks.ensure(key, ts);
-      rows[up.ks] = row;
+      let row = rows[up.ks]!;
+      if (row < 0) { row = kss[up.ks]!.ks.ensure(key, ts); rows[up.ks] = row; }
       for (let j = 0; j < up.priors.length; j++) { const p = up.priors[j]!; p.ctx.prior[p.agg] = up.agg.read(row, ts); }
       up.agg.add(row, ts, v);
+    }
+    for (let i = 0; i < kss.length; i++) {
+      if (rows[i] !== UNLOADED) continue;
+      const key = keys[i];
+      rows[i] = key === null || key === undefined ? -1 : kss[i]!.ks.row(key);
     }
   }
 
@@ -298,7 +301,12 @@ export class Engine {
       this.store.keyspace(sig).forEachRow((_row, key) => { rows.push(key); });
       rows.sort();
       keys += rows.length;
-      for (const key of rows) h.update(`${sig}\u0000${key}\u0000${JSON.stringify(this.store.persona(sig, key, ts).map((p) => [p.signature, p.value]))}\n`);
+      for (const key of rows) {
+        const values = this.store.persona(sig, key, ts);
+        // A row that holds nothing readable (expired, not yet evicted) is the same as no row.
+        if (values.every((p) => p.value === 0 || p.value === null)) { keys--; continue; }
+        h.update(`${sig}\u0000${key}\u0000${JSON.stringify(values.map((p) => [p.signature, p.value]))}\n`);
+      }
     }
     const labels: string[] = [];
     this.store.labels.forEach((entity, label, exp) => { if (exp > ts - this.live.plan.latenessMs) labels.push(`${entity}\u0000${label}\u0000${exp}`); });
@@ -363,6 +371,9 @@ export class Engine {
     };
   }
 }
+
+/** A key space whose row this event has not looked up yet (ensure and row both give -1 or more). */
+const UNLOADED = -2;
 
 const VERDICTS_BY_RANK: Verdict[] = ['allow', 'challenge', 'review', 'block'];
 // Most decisions fire nothing: they share one frozen empty array instead of allocating three.

@@ -204,10 +204,10 @@ class Compiler {
       }
       case 'has_label': {
         const a = this.expr(e.entity);
-        const prefix = this.c.exprTypes.get(e.entity)!.entity + ':';
-        const label = e.label;
+        // Matches LabelStore.typeLabelKey: the lookup needs no string building per event.
+        const key = `${this.c.exprTypes.get(e.entity)!.entity}\u0000${e.label}`;
         const neg = e.negated;
-        return (c) => c.labels.has(prefix + (a(c) as string), label, c.ts) !== neg;
+        return (c) => c.labels.hasTyped(key, a(c) as string, c.ts) !== neg;
       }
       case 'matches': {
         const a = this.expr(e.arg);

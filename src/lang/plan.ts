@@ -25,7 +25,7 @@ export interface Ctx {
   rows: Int32Array; // key-space index -> row in the store (-1 when the key has no state)
   aggs: AggregateReader[]; // plan aggregate index -> state
   prior: (number | null | undefined)[]; // last_seen values read before this event was added (undefined: not added)
-  labels: { has(entity: string, label: string, ts: number): boolean };
+  labels: { hasTyped(typeLabelKey: string, id: string, ts: number): boolean };
   lists: { has(value: string): boolean }[]; // plan list index -> membership
 }
 

@@ -7,6 +7,8 @@ export interface EntityLabel {
 
 export class LabelStore {
   private readonly byEntity = new Map<string, Map<string, number>>();
+  /** The same labels indexed by "Type\0label" then id, so a rule's check needs no string building. */
+  private readonly byTypeLabel = new Map<string, Map<string, number>>();
   private count = 0;
   /**
    * Labels expiring at or before this ts are dead for every read the store still accepts
@@ -27,11 +29,41 @@ export class LabelStore {
     if (m === undefined) { m = new Map(); this.byEntity.set(entity, m); }
     if (!m.has(label)) this.count++;
     m.set(label, expiresAt);
+    const [tl, id] = typeLabel(entity, label);
+    let ids = this.byTypeLabel.get(tl);
+    if (ids === undefined) { ids = new Map(); this.byTypeLabel.set(tl, ids); }
+    ids.set(id, expiresAt);
+  }
+
+  /** The key `hasTyped` takes for a type and a label (computed once, at compile time). */
+  static typeLabelKey(type: string, label: string): string { return `${type}\u0000${label}`; }
+
+  /** has(), for a rule that knows the entity type and label in advance. */
+  hasTyped(typeLabelKey: string, id: string, ts: number): boolean {
+    const ids = this.byTypeLabel.get(typeLabelKey);
+    if (ids === undefined) return false;
+    const exp = ids.get(id);
+    if (exp === undefined) return false;
+    if (exp <= this.horizon) {
+      const sep = typeLabelKey.indexOf('\u0000');
+      this.clear(`${typeLabelKey.slice(0, sep)}:${id}`, typeLabelKey.slice(sep + 1));
+      return false;
+    }
+    return exp > ts;
+  }
+
+  private unindex(entity: string, label: string): void {
+    const [tl, id] = typeLabel(entity, label);
+    const ids = this.byTypeLabel.get(tl);
+    if (ids === undefined) return;
+    ids.delete(id);
+    if (ids.size === 0) this.byTypeLabel.delete(tl);
   }
 
   clear(entity: string, label: string): boolean {
     const m = this.byEntity.get(entity);
     if (m === undefined || !m.delete(label)) return false;
+    this.unindex(entity, label);
     this.count--;
     if (m.size === 0) this.byEntity.delete(entity);
     return true;
@@ -60,6 +92,7 @@ export class LabelStore {
     const m = this.byEntity.get(entity);
     if (m === undefined) return 0;
     this.count -= m.size;
+    for (const label of m.keys()) this.unindex(entity, label);
     this.byEntity.delete(entity);
     return m.size;
   }
@@ -103,8 +136,14 @@ export class LabelStore {
 
   private dropDead(entity: string, m: Map<string, number>): void {
     for (const [label, exp] of m) {
-      if (exp <= this.horizon) { m.delete(label); this.count--; }
+      if (exp <= this.horizon) { m.delete(label); this.unindex(entity, label); this.count--; }
     }
     if (m.size === 0) this.byEntity.delete(entity);
   }
+}
+
+/** Splits "Type:id" and pairs the type with the label: the secondary index's two keys. */
+function typeLabel(entity: string, label: string): [string, string] {
+  const i = entity.indexOf(':');
+  return i < 0 ? [`\u0000${label}`, entity] : [`${entity.slice(0, i)}\u0000${label}`, entity.slice(i + 1)];
 }

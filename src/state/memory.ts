@@ -32,7 +32,7 @@ export interface PersonaFeature {
 }
 
 const MAGIC = 'BLWKSNAP';
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 2;
 const HEADER_BYTES = MAGIC.length + 4 + 4;
 const TEN_MINUTES = 10 * 60 * 1000;
 
@@ -57,8 +57,7 @@ export class MemoryStore<D = unknown> {
   private dedupeTs: number[] = [];
   private dedupeDecisions: D[] = [];
   private dedupeHead = 0;
-  private evictTurn = 0;
-  private recorded = 0;
+  private evictTurn = 0; // persisted: which key space steps its eviction next
   private dedupeBase = 0;
 
   constructor(opts: MemoryStoreOptions) {
@@ -119,13 +118,11 @@ export class MemoryStore<D = unknown> {
     }
     // Housekeeping is amortised: one key space steps its eviction per event (each step catches up on the rows
     // created since its last one), and forgetting ids and sweeping labels run every 16th event.
+    this.forgetIds(forgetBefore);
+    this.labels.advance(this.watermark - this.latenessMs);
     const spaces = this.spaceList.length;
-    if (spaces > 0) this.spaceList[this.evictTurn++ % spaces]!.evictStep(this.watermark);
-    if ((++this.recorded & 15) === 0) {
-      this.forgetIds(forgetBefore);
-      this.labels.advance(this.watermark - this.latenessMs);
-      this.labels.sweepStep(16);
-    }
+    if (spaces > 0) { this.spaceList[this.evictTurn % spaces]!.evictStep(this.watermark); this.evictTurn = (this.evictTurn + 1) % 0x40000000; }
+    if ((this.evictTurn & 15) === 0) this.labels.sweepStep(16);
   }
 
   /** Full pass: evicts idle rows, dead labels and forgotten ids. */
@@ -184,6 +181,7 @@ export class MemoryStore<D = unknown> {
     w.f64(this.dedupeHorizonMs);
     w.f64(this.seenRetentionMs);
     w.f64(this.watermark);
+    w.u32(this.evictTurn);
 
     w.u32(this.spaceList.length);
     for (const ks of this.spaceList) {
@@ -257,6 +255,7 @@ export class MemoryStore<D = unknown> {
     const seenRetentionMs = r.f64();
     const store = new MemoryStore<D>({ latenessMs, dedupeHorizonMs, seenRetentionMs });
     store.watermark = r.f64();
+    store.evictTurn = r.u32();
 
     const nSpaces = r.u32();
     for (let i = 0; i < nSpaces; i++) {
