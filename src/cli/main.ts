@@ -3,8 +3,11 @@ import { parseArgs } from 'node:util';
 import { checkCommand, fmtCommand, testCommand } from './strategy-commands.ts';
 import { replayCommand } from './replay.ts';
 import { keysCommand, serveCommand } from './serve.ts';
+import { usersCommand, USERS_USAGE } from '../cases/cli.ts';
 import { backtestCommand } from './backtest.ts';
 import { exportCommand } from './export.ts';
+import { simCommand } from './sim.ts';
+import { evalCommand } from './eval.ts';
 
 interface Command {
   summary: string;
@@ -42,6 +45,12 @@ const COMMANDS: Record<string, Command> = {
     options: { data: { type: 'string', default: process.env.BULWARK_DATA ?? 'data' }, name: { type: 'string' }, scope: { type: 'string' }, id: { type: 'string' } },
     run: (v, p) => keysCommand(p[0], { data: v.data as string, name: v.name as string | undefined, scope: v.scope as string | undefined, id: v.id as string | undefined }),
   },
+  users: {
+    summary: 'create, list or update console users and their roles (admin, analyst, reviewer, viewer)',
+    usage: USERS_USAGE,
+    options: { data: { type: 'string', default: process.env.BULWARK_DATA ?? 'data' }, username: { type: 'string' }, role: { type: 'string' }, queues: { type: 'string' }, 'password-stdin': { type: 'boolean' }, disable: { type: 'boolean' }, enable: { type: 'boolean' } },
+    run: (v, p) => usersCommand(p[0], { data: v.data as string, username: v.username as string | undefined, role: v.role as string | undefined, queues: v.queues as string | undefined, passwordStdin: v['password-stdin'] === true, disable: v.disable === true, enable: v.enable === true }),
+  },
   check: {
     summary: 'type-check a strategy directory and print every error with file:line:col',
     usage: 'bulwark check [DIR]   (default: strategies/)',
@@ -72,6 +81,8 @@ const COMMANDS: Record<string, Command> = {
   },
   backtest: backtestCommand,
   export: exportCommand,
+  sim: simCommand,
+  eval: evalCommand,
 };
 
 export function registerCommand(name: string, c: Command): void { COMMANDS[name] = c; }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ControlError, openControl, SCOPES, type Scope } from '../control/index.ts';
+import { casesMigrations, Moderation } from '../cases/index.ts';
 import { buildApp } from '../server/http.ts';
 import { DecisionService } from '../server/service.ts';
 
@@ -25,13 +26,16 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
     durability: o.durability,
     snapshotIntervalMs: o.snapshotSeconds * 1000,
     keepRawPersonalData: o.keepRaw,
+    migrations: [casesMigrations],
     log: say,
   });
+  const cases = await Moderation.open(svc.control.sql, { log: say });
+  cases.attach(svc);
   if ((await svc.control.keys.count()) === 0) {
     const k = await svc.control.keys.create({ name: 'development', scopes: ['ingest', 'read', 'admin'], actor: 'system' });
     say(`\nCreated a development API key with every scope (shown once; store it now):\n\n  ${k.key}\n`);
   }
-  const app = buildApp(svc, { bodyLimit: o.bodyLimit });
+  const app = buildApp(svc, { bodyLimit: o.bodyLimit, cases });
   const r = svc.recovery;
   say(`recovered: snapshot at ${r.snapshotPosition}, ${r.replayed} log records replayed, ${r.indexed} decisions indexed in ${r.ms} ms${r.truncatedBytes ? `; cut ${r.truncatedBytes} bytes of torn log tail` : ''}`);
   const address = await app.listen({ port: o.port, host: o.host });
@@ -43,6 +47,7 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
     stopping = true;
     say(`${sig}: finishing requests, writing a snapshot, closing`);
     await app.close();
+    await cases.close();
     await svc.close();
     process.exit(0);
   };

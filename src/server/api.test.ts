@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readStrategyDir } from '../cli/sources.ts';
-import { login, startService, T0, type Running } from './test-support.ts';
+import { login, SERVICE_TEST_STRATEGY, startService, T0, type Running } from './test-support.ts';
 
 for (const backend of ['pglite', 'postgres'] as const) {
   describe(`decision service API on ${backend}`, () => {
@@ -93,7 +92,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
     });
 
     test('strategies: invalid uploads list every error with its location; deploy and roll back', async () => {
-      const files = readStrategyDir('strategies');
+      const files = SERVICE_TEST_STRATEGY;
       const bad = await s.call('POST', '/v1/strategies/default/versions', { files: { ...files, 'extra.bw': 'feature x = count(login by devce over 1h)\nrule r on login\n  when (\n' } });
       assert.equal(bad.status, 422);
       assert.deepEqual(bad.body.error.details.map((e: { file: string; line: number }) => `${e.file}:${e.line}`), ['extra.bw:1', 'extra.bw:4']);

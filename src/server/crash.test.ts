@@ -20,7 +20,7 @@ function startServer(dataDir: string): Promise<Server> {
   const output: string[] = [];
   return new Promise((resolve, reject) => {
     let key: string | null = null;
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), 150_000);
     const onData = (b: Buffer) => {
       const s = b.toString();
       output.push(s);
@@ -49,7 +49,7 @@ async function get(s: Server, key: string, path: string) {
   return { status: r.status, body: await r.json() as any };
 }
 
-test('SIGKILL under load loses no acknowledged decision; recovered state equals a fresh replay of the log', { timeout: 240_000 }, async () => {
+test('SIGKILL under load loses no acknowledged decision; recovered state equals a fresh replay of the log', { timeout: 420_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-crash-'));
   try {
     const events: object[] = [];

@@ -3,13 +3,16 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ControlError, SCOPES, type Scope } from '../control/index.ts';
-import { actorOf, KeyCache, requireScope } from './auth.ts';
+import type { Moderation } from '../cases/index.ts';
+import { Access, actorOf, KeyCache } from './auth.ts';
+import { registerCaseRoutes } from './routes-cases.ts';
 import { registerBacktestRoutes } from './routes-backtest.ts';
 import { DecisionService, ServiceError, type DecideResult } from './service.ts';
 
 export interface HttpOptions {
   bodyLimit?: number; // bytes, default 1 MiB
   maxBatch?: number; // events per /v1/events call, default 1000
+  cases?: Moderation; // moderation: its routes, console sessions, and its /metrics lines
 }
 
 const Error = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }) });
@@ -27,9 +30,12 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
   const keys = new KeyCache(svc.control);
-  const ingest = requireScope(keys, 'ingest');
-  const read = requireScope(keys, 'read');
-  const admin = requireScope(keys, 'admin');
+  const access = new Access(keys, opts.cases?.users);
+  const ingest = access.require('ingest');
+  const read = access.require('read');
+  const analyze = access.require('analyze');
+  const audit = access.require('audit');
+  const admin = access.require('admin');
 
 
   app.setErrorHandler((err: FastifyError & { validation?: { instancePath?: string; message?: string; params?: { requiredProperties?: string[] } }[] }, _req, reply) => {
@@ -99,30 +105,30 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     const v = await svc.control.strategies.get(req.params.name, req.params.version);
     return v ?? reply.code(404).send({ error: { code: 'not_found', message: `no version ${req.params.version} of ${req.params.name}` } });
   });
-  app.post('/v1/strategies/:name/versions', { onRequest: admin, schema: { params: Name, body: Type.Object({ files: Type.Record(Type.String({ maxLength: 200 }), Type.String()) }) } }, async (req, reply) => {
+  app.post('/v1/strategies/:name/versions', { onRequest: analyze, schema: { params: Name, body: Type.Object({ files: Type.Record(Type.String({ maxLength: 200 }), Type.String()) }) } }, async (req, reply) => {
     const created = await svc.uploadStrategy(req.params.name, req.body.files, actorOf(req));
     return reply.code(201).send(created);
   });
-  app.post('/v1/strategies/:name/deployments', { onRequest: admin, schema: { params: Name, body: Type.Object({ version: Type.Integer({ minimum: 1 }), mode: Type.Union([Type.Literal('live'), Type.Literal('shadow')]) }) } }, async (req) =>
+  app.post('/v1/strategies/:name/deployments', { onRequest: analyze, schema: { params: Name, body: Type.Object({ version: Type.Integer({ minimum: 1 }), mode: Type.Union([Type.Literal('live'), Type.Literal('shadow')]) }) } }, async (req) =>
     svc.deploy(req.params.name, req.body.version, req.body.mode, actorOf(req)));
   app.get('/v1/strategies/:name/deployments', { onRequest: read, schema: { params: Name } }, async (req) => ({ deployments: await svc.control.strategies.history(req.params.name) }));
-  app.post('/v1/strategies/:name/rollback', { onRequest: admin, schema: { params: Name } }, async (req) => svc.rollback(req.params.name, actorOf(req)));
-  app.delete('/v1/strategies/:name/shadows/:version', { onRequest: admin, schema: { params: Type.Object({ name: Type.String(), version: Type.Integer({ minimum: 1 }) }) } }, async (req) =>
+  app.post('/v1/strategies/:name/rollback', { onRequest: analyze, schema: { params: Name } }, async (req) => svc.rollback(req.params.name, actorOf(req)));
+  app.delete('/v1/strategies/:name/shadows/:version', { onRequest: analyze, schema: { params: Type.Object({ name: Type.String(), version: Type.Integer({ minimum: 1 }) }) } }, async (req) =>
     svc.undeployShadow(req.params.name, req.params.version, actorOf(req)));
 
   // ---- lists ----
   const ListName = Type.Object({ name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }) });
   const Values = Type.Object({ values: Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { minItems: 1, maxItems: 100_000 }) });
   app.get('/v1/lists', { onRequest: read }, async () => ({ lists: await svc.control.lists.list() }));
-  app.post('/v1/lists', { onRequest: admin, schema: { body: Type.Object({ name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), description: Type.Optional(Type.String({ maxLength: 1000 })) }) } }, async (req, reply) =>
+  app.post('/v1/lists', { onRequest: analyze, schema: { body: Type.Object({ name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), description: Type.Optional(Type.String({ maxLength: 1000 })) }) } }, async (req, reply) =>
     reply.code(201).send(await svc.control.lists.create(req.body.name, { description: req.body.description, actor: actorOf(req) })));
   app.get('/v1/lists/:name', { onRequest: read, schema: { params: ListName } }, async (req) => svc.listValues(req.params.name));
-  app.post('/v1/lists/:name/values', { onRequest: admin, schema: { params: ListName, body: Values } }, async (req) => {
+  app.post('/v1/lists/:name/values', { onRequest: analyze, schema: { params: ListName, body: Values } }, async (req) => {
     const r = await svc.control.lists.add(req.params.name, req.body.values, actorOf(req));
     await svc.refreshLists();
     return r;
   });
-  app.delete('/v1/lists/:name/values', { onRequest: admin, schema: { params: ListName, body: Values } }, async (req) => {
+  app.delete('/v1/lists/:name/values', { onRequest: analyze, schema: { params: ListName, body: Values } }, async (req) => {
     const r = await svc.control.lists.remove(req.params.name, req.body.values, actorOf(req));
     await svc.refreshLists();
     return r;
@@ -131,7 +137,7 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
   void app.register(async (plain) => {
     const scoped = plain.withTypeProvider<TypeBoxTypeProvider>();
     scoped.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 64 << 20 }, (_req, body, done) => done(null, body));
-    scoped.post('/v1/lists/:name/import', { onRequest: admin, schema: { params: ListName, body: Type.String({ maxLength: 64 << 20 }) } }, async (req) => {
+    scoped.post('/v1/lists/:name/import', { onRequest: analyze, schema: { params: ListName, body: Type.String({ maxLength: 64 << 20 }) } }, async (req) => {
       const r = await svc.control.lists.import(req.params.name, req.body as string, actorOf(req));
       await svc.refreshLists();
       return r;
@@ -140,14 +146,14 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
 
   // ---- labels ----
   const Entity = Type.String({ minLength: 3, maxLength: 600, pattern: '^[A-Za-z]+:.+$' });
-  app.post('/v1/labels', { onRequest: admin, schema: { body: Type.Object({ entity: Entity, label: Type.String({ minLength: 1, maxLength: 100 }), expires_at: Type.Optional(Type.Union([Type.Null(), Type.Number(), Type.String({ maxLength: 40 })])), reason: Type.String({ minLength: 1, maxLength: 2000 }) }) } }, async (req, reply) => {
+  app.post('/v1/labels', { onRequest: analyze, schema: { body: Type.Object({ entity: Entity, label: Type.String({ minLength: 1, maxLength: 100 }), expires_at: Type.Optional(Type.Union([Type.Null(), Type.Number(), Type.String({ maxLength: 40 })])), reason: Type.String({ minLength: 1, maxLength: 2000 }) }) } }, async (req, reply) => {
     const e = req.body.expires_at;
     const expiresAt = e === undefined || e === null ? null : typeof e === 'number' ? e : Date.parse(e);
     if (expiresAt !== null && !Number.isFinite(expiresAt)) return reply.code(400).send({ error: { code: 'invalid_request', field: 'expires_at', message: 'expires_at must be epoch ms or an ISO-8601 date-time' } });
     await svc.setLabel({ entity: req.body.entity, label: req.body.label, expiresAt, actor: actorOf(req), reason: req.body.reason });
     return reply.code(201).send({ entity: req.body.entity, label: req.body.label, expires_at: expiresAt });
   });
-  app.delete('/v1/labels', { onRequest: admin, schema: { body: Type.Object({ entity: Entity, label: Type.String({ minLength: 1, maxLength: 100 }), reason: Type.String({ minLength: 1, maxLength: 2000 }) }) } }, async (req) => {
+  app.delete('/v1/labels', { onRequest: analyze, schema: { body: Type.Object({ entity: Entity, label: Type.String({ minLength: 1, maxLength: 100 }), reason: Type.String({ minLength: 1, maxLength: 2000 }) }) } }, async (req) => {
     await svc.clearLabel({ ...req.body, actor: actorOf(req) });
     return { entity: req.body.entity, label: req.body.label, cleared: true };
   });
@@ -161,20 +167,21 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     keys.forget();
     return { id: req.params.id, revoked: true };
   });
-  app.get('/v1/audit', { onRequest: admin, schema: { querystring: Type.Object({ actor: Type.Optional(Type.String()), action: Type.Optional(Type.String()), target: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }) } }, async (req) =>
+  app.get('/v1/audit', { onRequest: audit, schema: { querystring: Type.Object({ actor: Type.Optional(Type.String()), action: Type.Optional(Type.String()), target: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }) } }, async (req) =>
     ({ entries: await svc.control.audit.list(req.query) }));
 
   app.get('/v1/admin/state', { onRequest: admin }, async () => ({ ...svc.engine.stateDigest(), stats: svc.engine.store.stats(), recovery: svc.recovery, log: svc.log.stats() }));
   app.post('/v1/admin/snapshot', { onRequest: admin }, async () => ({ snapshot: await svc.snapshot() }));
 
   // ---- operations ----
-  app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(svc.metrics.render(svc.gauges())));
+  app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(svc.metrics.render(svc.gauges()) + (opts.cases ? await opts.cases.metrics() : '')));
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (!svc.ready) return reply.code(503).send({ status: 'unavailable', reason: svc.failed?.message ?? 'closing' });
     return { status: 'ready', strategy: svc.engine.plan.version, shadows: svc.engine.shadowPlans.map((p) => p.version), recovery: svc.recovery };
   });
-  registerBacktestRoutes(app as never, svc, { read, admin });
+  registerBacktestRoutes(app as never, svc, { read, admin: analyze });
+  if (opts.cases) registerCaseRoutes(app, svc, opts.cases, access);
   app.addHook('onResponse', async (req, reply) => { svc.metrics.inc(svc.metrics.requests, `${req.routeOptions.url ?? 'unknown'} ${reply.statusCode}`); });
   return app;
 }

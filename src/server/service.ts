@@ -1,7 +1,7 @@
 // The decision service: engine, durable log, snapshots and recovery, indexes, and the control plane, in one process.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openControl, type Control, type StrategyVersion } from '../control/index.ts';
+import { openControl, type Control, type MigrationSet, type StrategyVersion } from '../control/index.ts';
 import { Engine, isRejection, Lists, type Decision, type Outcome, type Rejection } from '../engine/index.ts';
 import { compileStrategy, formatError, type Plan, type PreparedEvent, type StrategyError, type StrategyFiles } from '../lang/index.ts';
 import { EventLog, type Durability } from '../log/index.ts';
@@ -14,6 +14,8 @@ export interface ServiceOptions {
   dataDir: string;
   databaseUrl?: string;
   databaseSchema?: string;
+  /** Further components' migrations (e.g. casesMigrations), applied when the control plane opens. */
+  migrations?: readonly MigrationSet[];
   /** The strategy deployed on first start when the control plane has none live. */
   strategyDir?: string;
   strategyFiles?: StrategyFiles;
@@ -74,7 +76,7 @@ export class DecisionService {
   static async open(opts: ServiceOptions): Promise<DecisionService> {
     const say = opts.log ?? (() => {});
     mkdirSync(opts.dataDir, { recursive: true });
-    const control = await openControl({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, schema: opts.databaseSchema });
+    const control = await openControl({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, schema: opts.databaseSchema, migrations: opts.migrations });
     try {
       const key = await control.secrets.pseudonymKey();
       const pseudonymise = opts.keepRawPersonalData ? null : pseudonymiser(key);

@@ -1,5 +1,6 @@
 // Test support for the service: a real service on a temporary data directory, listening on a free port.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +22,7 @@ export interface Running {
 export async function startService(o: { backend?: 'pglite' | 'postgres'; dataDir?: string; options?: Partial<ServiceOptions> } = {}): Promise<Running> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'bulwark-svc-'));
   const schema = o.backend === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
-  const svc = await DecisionService.open({ dataDir, strategyDir: 'strategies', snapshotIntervalMs: 0, groupCommitMs: 1, ...(o.backend === 'postgres' ? { databaseUrl: PG_URL, databaseSchema: schema } : {}), ...o.options });
+  const svc = await DecisionService.open({ dataDir, strategyFiles: SERVICE_TEST_STRATEGY, snapshotIntervalMs: 0, groupCommitMs: 1, ...(o.backend === 'postgres' ? { databaseUrl: PG_URL, databaseSchema: schema } : {}), ...o.options });
   const { key } = await svc.control.keys.create({ name: 'test-admin', scopes: ['ingest', 'read', 'admin'], actor: 'test' });
   const app = buildApp(svc, { bodyLimit: 64 * 1024 });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -57,3 +58,44 @@ export async function startService(o: { backend?: 'pglite' | 'postgres'; dataDir
 export const T0 = Date.UTC(2026, 0, 5);
 export const login = (id: string, ts: number, account: string, success: boolean, extra: Record<string, unknown> = {}) =>
   ({ id, type: 'login', ts, account, device: 'd-' + account, ip: '203.0.113.7', success, method: 'password', ...extra });
+
+const packFile = (f: string) => readFileSync(fileURLToPath(new URL(`../../strategies/${f}`, import.meta.url)), 'utf8');
+
+/** The service tests run a fixed strategy (the default pack is tuned over time): the catalogue, its lists, and a few rules. */
+export const SERVICE_TEST_STRATEGY: Record<string, string> = {
+  'catalogue.bw': packFile('catalogue.bw'),
+  ...Object.fromEntries(readdirSync(fileURLToPath(new URL('../../strategies/lists', import.meta.url))).map((f) => [`lists/${f}`, packFile(`lists/${f}`)])),
+  'rules.bw': `list disposable_domains from "lists/disposable_domains.txt"
+list blocked_devices: Device
+
+feature failed_logins_account_10m = count(login by account where not success over 10m)
+
+rule brute_force_account on login
+  when failed_logins_account_10m >= 5
+  then challenge
+  score +30
+  because "{failed_logins_account_10m} failed logins in 10 minutes"
+
+rule blocked_device on login, signup
+  when device in list blocked_devices
+  then block
+  because "device is on the blocked list"
+
+rule spend_after_takeover on order, gift
+  when account has label "possible_takeover"
+  then review
+  queue takeover
+  because "spending on an account that may be taken over"
+
+rule disposable_email on signup
+  when email_domain(email) in list disposable_domains
+  score +25
+
+lateness 5m
+
+scoring
+  challenge at 40
+  review at 70
+  block at 100
+`,
+};
