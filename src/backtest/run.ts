@@ -178,6 +178,12 @@ export class Backtest {
     }
   }
 
+  /** A signal set on an entity (graph detection, batch models), as recorded in the log: both strategies see it. */
+  applySignal(entity: string, name: string, value: number | null): void {
+    this.cand.store.signals.set(entity, name, value);
+    if (this.base && this.base.store !== this.cand.store) this.base.store.signals.set(entity, name, value);
+  }
+
   /** Subject erasure recorded in the log: applied to both strategies' state. */
   erase(type: string, id: string): void {
     this.cand.erase(type, id);

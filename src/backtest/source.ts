@@ -9,11 +9,9 @@ import { EventLog } from '../log/index.ts';
 import { pseudonymiser } from '../server/pseudonym.ts';
 import type { Backtest, StrategyUnderTest } from './run.ts';
 
-/** The records of a server's log (the format src/server/service.ts appends). */
-export type LogRecordBody =
-  | { k: 'd'; e: PreparedEvent; d: Decision }
-  | { k: 'l'; op: 'set' | 'clear'; entity: string; label: string; expires_at: number | null }
-  | { k: 'x'; type: string; id: string };
+/** The records of a server's log: the format is src/server/service.ts's. */
+export type { LogRecordBody } from '../server/service.ts';
+import type { LogRecordBody } from '../server/service.ts';
 
 export class SourceError extends Error {
   constructor(readonly code: 'strategy_invalid' | 'not_found' | 'bad_time' | 'bad_request', message: string) { super(message); }
@@ -137,5 +135,6 @@ export function feedRecord(bt: Backtest, rec: LogRecordBody, range: TimeRange, c
       return;
     case 'l': bt.applyManualLabel(rec.op, rec.entity, rec.label, rec.expires_at); return;
     case 'x': bt.erase(rec.type, rec.id); return;
+    case 's': bt.applySignal(rec.entity, rec.name, rec.value); return;
   }
 }

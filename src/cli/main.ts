@@ -8,6 +8,7 @@ import { backtestCommand } from './backtest.ts';
 import { exportCommand } from './export.ts';
 import { simCommand } from './sim.ts';
 import { evalCommand } from './eval.ts';
+import { graphCommand } from './graph.ts';
 
 interface Command {
   summary: string;
@@ -83,6 +84,7 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   sim: simCommand,
   eval: evalCommand,
+  graph: graphCommand,
 };
 
 export function registerCommand(name: string, c: Command): void { COMMANDS[name] = c; }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ControlError, openControl, SCOPES, type Scope } from '../control/index.ts';
 import { casesMigrations, Moderation } from '../cases/index.ts';
+import { GraphJobs } from '../server/graph-jobs.ts';
 import { buildApp } from '../server/http.ts';
 import { DecisionService } from '../server/service.ts';
 
@@ -31,6 +32,11 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
   });
   const cases = await Moderation.open(svc.control.sql, { log: say });
   cases.attach(svc);
+  // Graph detection on the decisions: rings become cases, and signals rules can read (ring_size(account), ...).
+  const graph = new GraphJobs({ dataDir: resolve(o.data), intervalMs: Number(process.env.BULWARK_GRAPH_INTERVAL_MS ?? 600_000), log: say },
+    { signals: { publish: (e, n, v) => svc.setSignal(e, n, v) }, cases });
+  graph.attach(svc);
+  graph.start();
   if ((await svc.control.keys.count()) === 0) {
     const k = await svc.control.keys.create({ name: 'development', scopes: ['ingest', 'read', 'admin'], actor: 'system' });
     say(`\nCreated a development API key with every scope (shown once; store it now):\n\n  ${k.key}\n`);
@@ -47,6 +53,7 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
     stopping = true;
     say(`${sig}: finishing requests, writing a snapshot, closing`);
     await app.close();
+    graph.stop();
     await cases.close();
     await svc.close();
     process.exit(0);

@@ -32,6 +32,7 @@ class Bound {
       prior: new Array(plan.aggregates.length).fill(undefined),
       labels: store.labels,
       lists: plan.lists.map((l) => lists.ref(l.name, l.personal)),
+      signals: store.signals,
     };
     this.lastSeen = plan.aggregates.flatMap((a, i) => (a.kind === 'last_seen' ? [i] : []));
   }

@@ -14,3 +14,10 @@ export { fraudar, peel, columnWeights, defaultColumnWeight, timeBucketedColumns 
 export type { ActionLog, LockstepOptions, LockstepGroup, LockstepEvidence, LockstepResult, SharedAction } from './lockstep.ts';
 export { detectLockstep, ActionLogBuilder } from './lockstep.ts';
 export { seededRandom } from './random.ts';
+export type { FeedOptions, Channel, AccountTimes } from './feed.ts';
+export { GraphFeed, Interner, CHANNELS, DEFAULT_HUB_DEGREE, addressKey, ipPrefix } from './feed.ts';
+export type { GraphGroup, OrganisedKind, OrganisedOptions, OrganisedResult } from './organised.ts';
+export { detectOrganised, hashIds } from './organised.ts';
+export type { DetectorScore } from './evaluate.ts';
+export { scoreGroups, attackerAccounts, DETECTOR_KINDS } from './evaluate.ts';
+export { groupPicture } from './picture.ts';

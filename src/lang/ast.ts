@@ -52,6 +52,7 @@ export type Decl =
   | RuleDecl
   | { kind: 'scoring'; thresholds: { verdict: Verdict; at: number; loc: Loc }[]; loc: Loc; comments: string[] }
   | { kind: 'lateness'; ms: number; text: string; loc: Loc; comments: string[] }
+  | { kind: 'signal'; name: string; types: { name: string; loc: Loc }[]; loc: Loc; comments: string[] }
   | TestDecl;
 
 export interface RuleDecl {

@@ -63,6 +63,8 @@ export interface Checked {
   latenessMs: number;
   tests: TestDecl[];
   exprTypes: Map<Expr, Type>; // the type each expression was given (personal data is tracked through it)
+  signals: Map<string, { types: Set<string> }>;
+  modelCalls: Map<Expr, string>; // model(...) call -> model key (name@version)
 }
 
 type R = { t: Type } | { na: string } | null; // type, not applicable here (why), or an error already reported
@@ -76,9 +78,14 @@ interface Ctx {
 
 const WINDOWED = new Set<AggFn>(['count', 'sum', 'min', 'max', 'mean', 'distinct', 'rate']);
 
-export function check(files: SourceFile[], opts: { files?: ReadonlySet<string> } = {}): Checked {
-  return new Checker(files, opts.files ?? null).run();
+/** What the checker needs to know of a model a strategy scores: the inputs it reads, in order. */
+export interface ModelInputs { inputs: { name: string; type: 'number' | 'bool' }[] }
+
+export function check(files: SourceFile[], opts: { files?: ReadonlySet<string>; models?: ReadonlyMap<string, ModelInputs> } = {}): Checked {
+  return new Checker(files, opts.files ?? null, opts.models ?? new Map()).run();
 }
+
+export function modelKey(name: string, version: number): string { return `${name}@${version}`; }
 
 class Checker {
   private errors: StrategyError[] = [];
@@ -99,8 +106,10 @@ class Checker {
   private thresholds: { verdict: Verdict; at: number }[] = [];
   private latenessMs = DEFAULT_LATENESS_MS;
   private exprTypes = new Map<Expr, Type>();
+  private signals = new Map<string, { types: Set<string>; loc: Loc }>();
+  private modelCalls = new Map<Expr, string>();
 
-  constructor(private readonly files: SourceFile[], private readonly dataFiles: ReadonlySet<string> | null) {}
+  constructor(private readonly files: SourceFile[], private readonly dataFiles: ReadonlySet<string> | null, private readonly models: ReadonlyMap<string, ModelInputs>) {}
 
   private err(code: StrategyErrorCode, loc: Loc, message: string): null {
     const key = `${loc.file}:${loc.line}:${loc.col}:${message}`;
@@ -145,6 +154,8 @@ class Checker {
       latenessMs: this.latenessMs,
       tests: this.tests,
       exprTypes: this.exprTypes,
+      signals: this.signals,
+      modelCalls: this.modelCalls,
     };
   }
 
@@ -216,9 +227,21 @@ class Checker {
         case 'test':
           this.tests.push(d);
           break;
+        case 'signal': {
+          if (this.signals.has(d.name)) { this.err('duplicate', d.loc, `signal ${d.name} is declared twice`); break; }
+          if (builtin(d.name) || d.name === 'model') { this.err('name', d.loc, `${d.name} is a built-in function; name the signal differently`); break; }
+          const types = new Set<string>();
+          for (const t of d.types) {
+            if (!this.entities.has(t.name)) this.err('name', t.loc, `unknown entity type '${t.name}'${this.suggest(t.name, this.entities.keys())}`);
+            else types.add(t.name);
+          }
+          this.signals.set(d.name, { types, loc: d.loc });
+          break;
+        }
       }
     }
     for (const [name, f] of this.featureDecls) {
+      if (this.signals.has(name)) this.err('name', f.loc, `feature ${name} has the name of a signal; rename one of them`);
       if (this.allFields.has(name)) this.err('name', f.loc, `feature ${name} has the name of an event field; rename it (for example ${name}_value)`);
     }
     for (const [name, r] of this.ruleDecls) {
@@ -259,6 +282,10 @@ class Checker {
     walk(e, (x) => {
       if (x.kind === 'agg') return false;
       if (x.kind === 'name' && (this.featureDecls.has(x.name) || this.ruleDecls.has(x.name))) out.push(x.name);
+      if (x.kind === 'call' && x.fn === 'model') {
+        const m = this.models.get(modelKeyOf(x) ?? '');
+        for (const i of m?.inputs ?? []) if (this.featureDecls.has(i.name)) out.push(i.name);
+      }
       return true;
     });
     return out;
@@ -559,6 +586,15 @@ class Checker {
   }
 
   private call(e: Expr & { kind: 'call' }, ctx: Ctx): R {
+    if (e.fn === 'model') return this.modelCall(e, ctx);
+    const sig = this.signals.get(e.fn);
+    if (sig) {
+      if (e.args.length !== 1) return this.err('type', e.loc, `signal ${e.fn} takes one entity, as in ${e.fn}(account)`);
+      const a = this.type(e.args[0]!, ctx);
+      if (!a || 'na' in a) return a;
+      if (!a.t.entity || !sig.types.has(a.t.entity)) return this.err('type', e.args[0]!.loc, `signal ${e.fn} is declared on ${[...sig.types].join(', ')}, not on ${show(a.t)}`);
+      return { t: nullable(T.number) };
+    }
     const b = builtin(e.fn);
     if (!b) {
       const hint = this.featureDecls.has(e.fn) ? ` (${e.fn} is a feature: use it without parentheses)` : '';
@@ -583,6 +619,26 @@ class Checker {
       types.push(a.t);
     }
     return { t: nullable(b.returns(types), anyNull) };
+  }
+
+  /** `model("login_risk", 3)`: a registered model scored on the current event; every input must be a number or bool here. */
+  private modelCall(e: Expr & { kind: 'call' }, ctx: Ctx): R {
+    const key = modelKeyOf(e);
+    if (!key) return this.err('type', e.loc, 'model takes a model name and a version, as in model("login_risk", 3)');
+    if (ctx.inAgg) return this.err('type', e.loc, 'models cannot be used inside an aggregate');
+    const m = this.models.get(key);
+    if (!m) {
+      const known = [...this.models.keys()];
+      return this.err('name', e.loc, `unknown model ${key}${known.length ? `; registered models: ${known.join(', ')}` : '; no models are registered (bulwark model train, or models/*.json next to the strategy)'}`);
+    }
+    for (const input of m.inputs) {
+      const r = this.name({ kind: 'name', name: input.name, loc: e.loc }, ctx);
+      if (!r) return null;
+      if ('na' in r) return { na: `model ${key} needs ${input.name}: ${r.na}` };
+      if (r.t.base !== 'number' && r.t.base !== 'bool') return this.err('type', e.loc, `model ${key} reads ${input.name} as a ${input.type}, but here it is ${show(r.t)}`);
+    }
+    this.modelCalls.set(e, key);
+    return { t: T.number };
   }
 
   private aggregate(e: Expr & { kind: 'agg' }, ctx: Ctx): R {
@@ -680,6 +736,13 @@ function arithmetic(op: string, a: string, b: string): Type | null {
   if (op === '/' && a === 'duration' && b === 'number') return T.duration;
   if (op === '/' && a === 'duration' && b === 'duration') return T.number;
   return null;
+}
+
+/** The registry key of a `model("name", version)` call, or null when its arguments are not literals. */
+export function modelKeyOf(e: Expr & { kind: 'call' }): string | null {
+  const [n, v] = e.args;
+  if (e.args.length !== 2 || n?.kind !== 'string' || v?.kind !== 'number' || !Number.isInteger(v.value)) return null;
+  return modelKey(n.value, v.value);
 }
 
 /** Names that are known not to be null when `e` is true (or false, with positive = false). */

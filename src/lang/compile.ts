@@ -3,7 +3,7 @@ import type { Expr, RuleDecl } from './ast.ts';
 import { builtin, type Builtin } from './builtins/index.ts';
 import { interpolations, MAX_WINDOW_MS, type Checked, type EventInfo } from './check.ts';
 import { MAX_MATCH_INPUT } from './pattern.ts';
-import type { AggregatePlan, BadEvent, Ctx, EventFn, EventPlan, Fn, KeyspacePlan, Plan, PreparedEvent, RulePlan, UpdatePlan } from './plan.ts';
+import type { AggregatePlan, BadEvent, Ctx, EventFn, EventPlan, Fn, KeyspacePlan, Plan, PreparedEvent, RulePlan, StrategyModel, UpdatePlan } from './plan.ts';
 import type { Type } from './types.ts';
 
 export interface CompileOptions {
@@ -12,7 +12,12 @@ export interface CompileOptions {
   pseudonymise?: ((v: string) => string) | null;
   /** Compute every applicable feature on every event, not only those rules read (training-set export). */
   allFeatures?: boolean;
+  /** Models the strategy scores with model("name", version), by "name@version". */
+  models?: ReadonlyMap<string, StrategyModel>;
 }
+
+/** Reason codes recorded in a decision trace for a model feature. */
+export const MODEL_REASONS = 3;
 
 const MAX_ID = 256;
 const MAX_STRING = 65_536;
@@ -31,6 +36,8 @@ class Compiler {
   private ruleIndex = new Map<string, number>();
   private listIndex = new Map<string, number>();
   private featureFns = new Map<string, Fn>();
+  /** Features that are a model call: how to rebuild the input row for reason codes. */
+  private modelFeatures = new Map<string, { fill: (c: Ctx) => Float64Array; model: StrategyModel }>();
 
   constructor(private readonly c: Checked, private readonly opts: CompileOptions) {}
 
@@ -50,7 +57,11 @@ class Compiler {
       const kind = a.fn === 'age' ? 'first_seen' : a.fn;
       this.aggregates.push({ signature: a.signature, kind, keyspace: ks, windowMs: Math.min(a.windowMs, MAX_WINDOW_MS) });
     }
-    for (const name of c.featureOrder) this.featureFns.set(name, this.expr(c.features.get(name)!.expr));
+    for (const name of c.featureOrder) {
+      const e = c.features.get(name)!.expr;
+      this.featureFns.set(name, this.expr(e));
+      if (e.kind === 'call' && c.modelCalls.has(e)) { const m = this.model(e); this.modelFeatures.set(name, { fill: m.fill, model: m.model }); }
+    }
     const rulePlans = c.rules.map((r) => this.rule(r.decl, r.index));
     const events = new Map<string, EventPlan>();
     for (const ev of c.events.values()) {
@@ -63,6 +74,8 @@ class Compiler {
         for (const d of featureRefs(c.features.get(n)!.expr)) need(d);
       };
       for (const r of rules) for (const d of c.rules[r.index]!.deps) need(d);
+      // A model's inputs are features too.
+      for (const n of [...needed]) { const m = this.modelFeatures.get(n); if (m) for (const i of m.model.inputs) need(i.name); }
       if (this.opts.allFeatures) for (const n of c.featureOrder) need(n);
       const features = c.featureOrder.filter((n) => needed.has(n) && c.features.get(n)!.types.has(ev.name)).map((n) => ({ slot: this.featureSlot.get(n)!, name: n, fn: this.featureFns.get(n)! }));
       const updates: UpdatePlan[] = [];
@@ -252,7 +265,33 @@ class Compiler {
     }
   }
 
+  private model(e: Expr & { kind: 'call' }): { fill: (c: Ctx) => Float64Array; model: StrategyModel } {
+    const key = this.c.modelCalls.get(e)!;
+    const model = this.opts.models?.get(key);
+    if (!model) throw new Error(`model ${key} was checked but not given to the compiler`);
+    const getters = model.inputs.map((i) => this.expr({ kind: 'name', name: i.name, loc: e.loc }));
+    const row = new Float64Array(getters.length); // one per compiled call: filled in place, no allocation per event
+    const fill = (c: Ctx) => {
+      for (let i = 0; i < getters.length; i++) {
+        const v = getters[i]!(c);
+        row[i] = v === null || v === undefined ? NaN : v === true ? 1 : v === false ? 0 : (v as number);
+      }
+      return row;
+    };
+    return { fill, model };
+  }
+
   private call(e: Expr & { kind: 'call' }): Fn {
+    if (e.fn === 'model') {
+      const { fill, model } = this.model(e);
+      return (c) => model.score(fill(c));
+    }
+    const signal = this.c.signals.get(e.fn);
+    if (signal) {
+      const a = this.expr(e.args[0]!);
+      const key = `${this.c.exprTypes.get(e.args[0]!)!.entity}\u0000${e.fn}`;
+      return (c) => { const id = a(c); return id === null || id === undefined ? null : c.signals.getTyped(key, id as string); };
+    }
     const b = builtin(e.fn)! as Builtin & { impl: (...a: unknown[]) => unknown };
     const impl = b.impl;
     const arg0 = e.args[0];
@@ -308,8 +347,16 @@ class Compiler {
       labels: r.labels.map((l) => ({ op: l.op, entityType: checkedTypes.get(l.entity)?.entity ?? 'Entity', entity: this.expr(l.entity), label: l.label, forMs: l.forMs })),
       queue: r.queue?.name ?? null,
       reason: r.because ? this.reason(r.because.text) : null,
-      trace: [...traceNames].filter((n) => !this.ruleIndex.has(n)).map((n) => ({ name: n, get: this.expr({ kind: 'name', name: n, loc: r.loc }) })),
+      trace: [...traceNames].filter((n) => !this.ruleIndex.has(n)).map((n) => ({ name: n, get: this.traceGetter(n, r) })),
     };
+  }
+
+  /** A model feature is traced with its score and its top reason codes; anything else with its value. */
+  private traceGetter(n: string, r: RuleDecl): Fn {
+    const get = this.expr({ kind: 'name', name: n, loc: r.loc });
+    const m = this.modelFeatures.get(n);
+    if (!m) return get;
+    return (c) => ({ score: get(c), reasons: m.model.reasons(m.fill(c), MODEL_REASONS) });
   }
 
   private points(sign: 1 | -1, f: Fn<number>): Fn<number> {

@@ -10,7 +10,7 @@ export function formatSource(file: string, src: string): { text: string } | { er
   return { text: printFile(ast) };
 }
 
-const GROUPED = new Set(['entity', 'list', 'feature', 'lateness']);
+const GROUPED = new Set(['entity', 'list', 'signal', 'feature', 'lateness']);
 
 export function printFile(f: SourceFile): string {
   const out: string[] = [];
@@ -50,6 +50,7 @@ export function printDecl(d: Decl): string {
     }
     case 'scoring': return ['scoring', ...d.thresholds.map((t) => `  ${t.verdict} at ${t.at}`)].join('\n');
     case 'lateness': return `lateness ${d.text}`;
+    case 'signal': return `signal ${d.name} on ${d.types.map((t) => t.name).join(', ')}`;
     case 'test': return [`test ${quote(d.name)}`, ...d.steps.map(printStep)].join('\n');
   }
 }

@@ -4,13 +4,14 @@ import { check, type Checked } from './check.ts';
 import { compile } from './compile.ts';
 import { sortErrors, type StrategyError } from './errors.ts';
 import { parse } from './parser.ts';
-import type { Plan } from './plan.ts';
+import type { Plan, StrategyModel } from './plan.ts';
 import type { SourceFile } from './ast.ts';
 
 export type { Checked, AggInfo, FeatureInfo, RuleInfo, EventInfo, FieldInfo } from './check.ts';
 export type { Decl, Expr, RuleDecl, SourceFile, TestDecl, TestStep, Verdict, Literal } from './ast.ts';
 export { VERDICTS } from './ast.ts';
-export type { Plan, EventPlan, PreparedEvent, BadEvent, Ctx, AggregatePlan, KeyspacePlan, UpdatePlan, RulePlan, EventFn, Fn } from './plan.ts';
+export type { Plan, EventPlan, PreparedEvent, BadEvent, Ctx, AggregatePlan, KeyspacePlan, UpdatePlan, RulePlan, EventFn, Fn, StrategyModel } from './plan.ts';
+export { modelKey } from './check.ts';
 export { VERDICT_RANK } from './plan.ts';
 export { formatError, sortErrors, type StrategyError, type Loc } from './errors.ts';
 export { formatSource, printFile } from './format.ts';
@@ -31,7 +32,7 @@ export interface CheckResult {
 }
 
 /** Parses and type-checks every source file; all errors of all files are reported together. */
-export function checkStrategy(files: StrategyFiles): CheckResult {
+export function checkStrategy(files: StrategyFiles, models: ReadonlyMap<string, StrategyModel> = new Map()): CheckResult {
   const names = Object.keys(files).sort();
   const sources: SourceFile[] = [];
   const errors: StrategyError[] = [];
@@ -41,7 +42,7 @@ export function checkStrategy(files: StrategyFiles): CheckResult {
     sources.push(r.file);
     errors.push(...r.errors);
   }
-  const checked = check(sources, { files: new Set(names) });
+  const checked = check(sources, { files: new Set(names), models });
   errors.push(...checked.errors);
   return { checked, sources, errors: sortErrors(errors) };
 }
@@ -55,10 +56,10 @@ export function strategyDigest(files: StrategyFiles): string {
 
 export type CompileResult = { ok: true; plan: Plan; lists: Map<string, string[]> } | { ok: false; errors: StrategyError[] };
 
-export function compileStrategy(files: StrategyFiles, opts: { version?: string; pseudonymise?: ((v: string) => string) | null; allFeatures?: boolean } = {}): CompileResult {
-  const r = checkStrategy(files);
+export function compileStrategy(files: StrategyFiles, opts: { version?: string; pseudonymise?: ((v: string) => string) | null; allFeatures?: boolean; models?: ReadonlyMap<string, StrategyModel> } = {}): CompileResult {
+  const r = checkStrategy(files, opts.models);
   if (r.errors.length > 0) return { ok: false, errors: r.errors };
-  const plan = compile(r.checked, { version: opts.version ?? strategyDigest(files), pseudonymise: opts.pseudonymise ?? null, allFeatures: opts.allFeatures ?? false });
+  const plan = compile(r.checked, { version: opts.version ?? strategyDigest(files), pseudonymise: opts.pseudonymise ?? null, allFeatures: opts.allFeatures ?? false, models: opts.models });
   const lists = new Map<string, string[]>();
   for (const l of plan.lists) lists.set(l.name, l.from ? parseListFile(files[l.from] ?? '') : []);
   return { ok: true, plan, lists };

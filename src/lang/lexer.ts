@@ -22,7 +22,7 @@ export interface Token {
 }
 
 export const KEYWORDS = new Set([
-  'entity', 'event', 'personal', 'list', 'feature', 'rule', 'on', 'when', 'then', 'score', 'label', 'unlabel',
+  'entity', 'event', 'personal', 'list', 'signal', 'feature', 'rule', 'on', 'when', 'then', 'score', 'label', 'unlabel',
   'for', 'queue', 'because', 'scoring', 'at', 'lateness', 'test', 'given', 'expect', 'after', 'verdict', 'fires',
   'and', 'or', 'not', 'in', 'is', 'null', 'true', 'false', 'has', 'by', 'where', 'over', 'from', 'now',
   'matches',

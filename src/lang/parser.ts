@@ -3,7 +3,7 @@ import { AGG_FNS, VERDICTS, type AggFn, type BinaryOp, type Decl, type Expr, typ
 import { strategyError, type Loc, type StrategyError } from './errors.ts';
 import { lex, type Token } from './lexer.ts';
 
-const DECL_STARTS = new Set(['entity', 'event', 'list', 'feature', 'rule', 'scoring', 'lateness', 'test']);
+const DECL_STARTS = new Set(['entity', 'event', 'list', 'signal', 'feature', 'rule', 'scoring', 'lateness', 'test']);
 const RULE_CLAUSES = new Set(['when', 'then', 'score', 'label', 'unlabel', 'queue', 'because']);
 
 class Bail extends Error {}
@@ -98,6 +98,7 @@ class Parser {
           case 'entity': return this.entityDecl();
           case 'event': return this.eventDecl();
           case 'list': return this.listDecl();
+          case 'signal': return this.signalDecl();
           case 'feature': return this.featureDecl();
           case 'rule': return this.ruleDecl();
           case 'scoring': return this.scoringDecl();
@@ -105,7 +106,7 @@ class Parser {
           case 'test': return this.testDecl();
         }
       }
-      this.fail(tok.loc, `expected a declaration (entity, event, list, feature, rule, scoring, lateness or test), found ${this.describe(tok)}`);
+      this.fail(tok.loc, `expected a declaration (entity, event, list, signal, feature, rule, scoring, lateness or test), found ${this.describe(tok)}`);
     } catch (e) {
       if (!(e instanceof Bail)) throw e;
       this.recover(start);
@@ -158,6 +159,16 @@ class Parser {
     const type = this.accept(':') ? this.typeExpr() : null;
     const from = this.accept('from') ? this.stringLit('a file name').text : null;
     return { kind: 'list', name, type, from, loc, comments: [] };
+  }
+
+  /** `signal ring_size on Account, Device`: a number about an entity, set outside the event stream. */
+  private signalDecl(): Decl {
+    const loc = this.next().loc;
+    const name = this.ident('a signal name').text;
+    this.expect('on', `'on' and the entity types that carry signal ${name}`);
+    const types: { name: string; loc: Loc }[] = [];
+    do { const t = this.ident('an entity type'); types.push({ name: t.text, loc: t.loc }); } while (this.accept(','));
+    return { kind: 'signal', name, types, loc, comments: [] };
   }
 
   private featureDecl(): Decl {

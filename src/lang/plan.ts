@@ -27,6 +27,14 @@ export interface Ctx {
   prior: (number | null | undefined)[]; // last_seen values read before this event was added (undefined: not added)
   labels: { hasTyped(typeLabelKey: string, id: string, ts: number): boolean };
   lists: { has(value: string): boolean }[]; // plan list index -> membership
+  signals: { getTyped(typeNameKey: string, id: string): number | null };
+}
+
+/** A model as a strategy scores it (src/ml provides these): inputs in order, a score in [0,1], reason codes. */
+export interface StrategyModel {
+  inputs: { name: string; type: 'number' | 'bool' }[];
+  score(row: Float64Array): number;
+  reasons(row: Float64Array, k: number): { feature: string; contribution: number }[];
 }
 
 export interface AggregateReader {

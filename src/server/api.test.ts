@@ -173,6 +173,27 @@ for (const backend of ['pglite', 'postgres'] as const) {
   });
 }
 
+test('signals set through the API are read by rules, shown on the persona, and survive a restart', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-signal-'));
+  const first = await startService({ dataDir });
+  try {
+    assert.equal((await first.call('POST', '/v1/decide', login('sg1', T0, 'ringleader', true))).body.verdict, 'allow');
+    assert.equal((await first.call('POST', '/v1/signals', { entity: 'Account:ringleader', name: 'ring_size', value: 9 })).status, 200);
+    const d = await first.call('POST', '/v1/decide', login('sg2', T0 + 1000, 'ringleader', true));
+    assert.equal(d.body.verdict, 'review');
+    assert.equal(d.body.rules[0].reason, 'in a ring of 9 accounts');
+    assert.equal((await first.call('POST', '/v1/signals', { entity: 'Account:x', name: 'ring_size', value: 'big' })).status, 400);
+    await first.close();
+    const again = await startService({ dataDir });
+    try {
+      assert.deepEqual((await again.call('GET', '/v1/entities/Account/ringleader')).body.signals, [{ name: 'ring_size', value: 9 }]);
+      assert.equal((await again.call('POST', '/v1/decide', login('sg3', T0 + 2000, 'ringleader', true))).body.verdict, 'review');
+    } finally { await again.close(); }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 test('an erased entity stays erased after a restart', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-erase-'));
   const first = await startService({ dataDir });

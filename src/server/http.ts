@@ -158,6 +158,12 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     return { entity: req.body.entity, label: req.body.label, cleared: true };
   });
 
+  // ---- signals: numbers about entities computed outside the event stream (graph jobs, batch models) ----
+  app.post('/v1/signals', { onRequest: analyze, schema: { body: Type.Object({ entity: Type.String({ minLength: 3, maxLength: 600, pattern: '^[A-Za-z]+:.+$' }), name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), value: Type.Union([Type.Number(), Type.Null()]) }) } }, async (req) => {
+    await svc.setSignal(req.body.entity, req.body.name, req.body.value);
+    return { entity: req.body.entity, name: req.body.name, value: req.body.value };
+  });
+
   // ---- keys and audit ----
   app.get('/v1/keys', { onRequest: admin }, async () => ({ keys: await svc.control.keys.list() }));
   app.post('/v1/keys', { onRequest: admin, schema: { body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Array(Type.Union(SCOPES.map((s: Scope) => Type.Literal(s)), { description: 'ingest, read or admin' }), { minItems: 1, maxItems: 3 }) }) } }, async (req, reply) =>

@@ -32,10 +32,12 @@ export interface ServiceOptions {
   log?: (msg: string) => void;
 }
 
-type LogRecordBody =
+/** The records this service appends to its log: decisions, manual labels, erasures, signals. */
+export type LogRecordBody =
   | { k: 'd'; e: PreparedEvent; d: Decision }
   | { k: 'l'; op: 'set' | 'clear'; entity: string; label: string; expires_at: number | null }
-  | { k: 'x'; type: string; id: string };
+  | { k: 'x'; type: string; id: string }
+  | { k: 's'; entity: string; name: string; value: number | null };
 
 export type DecideResult =
   | { ok: true; decision: Decision; duplicate: boolean }
@@ -145,7 +147,8 @@ export class DecisionService {
         if (rec.op === 'set') this.engine.store.labels.set(rec.entity, rec.label, rec.expires_at ?? Infinity);
         else this.engine.store.labels.clear(rec.entity, rec.label);
         break;
-      case 'x': this.engine.erase(rec.type, rec.id); this.recent.delete(`${rec.type}:${rec.id}`); break;
+      case 'x': this.engine.erase(rec.type, rec.id); this.engine.store.signals.clearEntity(`${rec.type}:${rec.id}`); this.recent.delete(`${rec.type}:${rec.id}`); break;
+      case 's': this.engine.store.signals.set(rec.entity, rec.name, rec.value); break;
     }
   }
 
@@ -290,13 +293,15 @@ export class DecisionService {
     const personal = this.engine.plan.checked.entities.get(type)!.personal;
     const lists = this.engine.plan.lists.filter((l) => this.engine.lists.get(l.name)?.has(personal && this.pseudonymise ? sid : id)).map((l) => l.name);
     const decisions = (this.recent.get(`${type}:${sid}`) ?? []).slice().reverse().map((pos) => this.readDecision(pos)?.decision).filter((d): d is Decision => !!d);
-    return { entity: `${type}:${id}`, state_id: sid, features: p.features, labels: p.labels, lists, decisions };
+    const signals = this.engine.store.signals.list(`${type}:${sid}`);
+    return { entity: `${type}:${id}`, state_id: sid, features: p.features, labels: p.labels, signals, lists, decisions };
   }
 
   async erase(type: string, id: string, actor: string) {
     const sid = this.stateId(type, id);
     await this.append({ k: 'x', type, id: sid });
     const r = this.engine.erase(type, sid);
+    this.engine.store.signals.clearEntity(`${type}:${sid}`);
     this.recent.delete(`${type}:${sid}`);
     const labels = await this.control.labels.clearEntity(`${type}:${sid}`, actor);
     await this.control.erasure.record({ entity: `${type}:${sid}`, actor, what: ['persona', 'labels', 'recent decisions index'] });
@@ -309,6 +314,18 @@ export class DecisionService {
     await this.control.labels.set({ entity: `${type}:${sid}`, label: input.label, expiresAt: input.expiresAt === null ? null : new Date(input.expiresAt), actor: input.actor, reason: input.reason });
     await this.append({ k: 'l', op: 'set', entity: `${type}:${sid}`, label: input.label, expires_at: input.expiresAt });
     this.engine.store.labels.set(`${type}:${sid}`, input.label, input.expiresAt ?? Infinity);
+  }
+
+  /**
+   * Sets a numeric signal on an entity (graph detection, batch models); rules read it as NAME(entity).
+   * Durable: logged like a decision, so recovery and replays of the log see it at the same point.
+   */
+  async setSignal(entity: string, name: string, value: number | null): Promise<void> {
+    const [type, id] = splitEntity(entity);
+    const sid = this.stateId(type, id);
+    if (value !== null && !Number.isFinite(value)) throw new ServiceError(400, 'invalid_request', `signal ${name} must be a finite number or null`);
+    await this.append({ k: 's', entity: `${type}:${sid}`, name, value });
+    this.engine.store.signals.set(`${type}:${sid}`, name, value);
   }
 
   async clearLabel(input: { entity: string; label: string; actor: string; reason: string }) {

@@ -87,6 +87,15 @@ rule spend_after_takeover on order, gift
   queue takeover
   because "spending on an account that may be taken over"
 
+signal ring_size on Account
+
+rule big_ring on login
+  when (ring_size(account) ?? 0) >= 5
+  then review
+  because "in a ring of {ring_size_now} accounts"
+
+feature ring_size_now = ring_size(account) ?? 0
+
 rule disposable_email on signup
   when email_domain(email) in list disposable_domains
   score +25

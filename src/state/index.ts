@@ -3,4 +3,5 @@ export { MemoryStore, SNAPSHOT_FORMAT_VERSION } from './memory.ts';
 export type { MemoryStoreOptions, StoreStats, PersonaFeature } from './memory.ts';
 export { LabelStore } from './labels.ts';
 export type { EntityLabel } from './labels.ts';
+export { SignalStore } from './signals.ts';
 export type { KeySpace, Aggregate, AggregateSpec, AggKind } from '../features/index.ts';

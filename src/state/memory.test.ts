@@ -176,7 +176,7 @@ test('record() evicts idle rows incrementally; sweep() does a full pass; stats c
   const ks = s.keyspace('device');
   for (let i = 0; i < 100; i++) c.add(ks.ensure('d' + i, i), i, 0);
   f.add(s.keyspace('account').ensure('a', 0), 0, 0);
-  assert.deepEqual(s.stats(), { keyspaces: 2, rows: 101, aggregates: 3, pairs: 201, dedupe: 0, labels: 0 });
+  assert.deepEqual(s.stats(), { keyspaces: 2, rows: 101, aggregates: 3, pairs: 201, dedupe: 0, labels: 0, signals: 0 });
   for (let i = 0; i < 60; i++) s.record('e' + i, DAY + i, null);
   assert.ok(ks.size < 100, 'incremental eviction made progress');
   s.sweep();

@@ -5,6 +5,7 @@ import {
 } from '../features/index.ts';
 import type { AggKind, Aggregate, AggregateSpec, StoredAggregate } from '../features/index.ts';
 import { LabelStore } from './labels.ts';
+import { SignalStore } from './signals.ts';
 
 export interface MemoryStoreOptions {
   latenessMs: number;
@@ -22,6 +23,7 @@ export interface StoreStats {
   pairs: number;
   dedupe: number;
   labels: number;
+  signals: number;
 }
 
 export interface PersonaFeature {
@@ -32,7 +34,7 @@ export interface PersonaFeature {
 }
 
 const MAGIC = 'BLWKSNAP';
-export const SNAPSHOT_FORMAT_VERSION = 2;
+export const SNAPSHOT_FORMAT_VERSION = 3;
 const HEADER_BYTES = MAGIC.length + 4 + 4;
 const TEN_MINUTES = 10 * 60 * 1000;
 
@@ -41,6 +43,7 @@ export class MemoryStore<D = unknown> {
   readonly dedupeHorizonMs: number;
   readonly seenRetentionMs: number;
   readonly labels = new LabelStore();
+  readonly signals = new SignalStore();
   /** Newest event ts recorded. */
   watermark = -Infinity;
   private readonly spaces = new Map<string, KeySpace>();
@@ -138,7 +141,7 @@ export class MemoryStore<D = unknown> {
     for (const ks of this.spaceList) rows += ks.size;
     let pairs = 0;
     for (const a of this.aggs.values()) pairs += a.keyspace.size;
-    return { keyspaces: this.spaces.size, rows, aggregates: this.aggs.size, pairs, dedupe: this.seqById.size, labels: this.labels.size };
+    return { keyspaces: this.spaces.size, rows, aggregates: this.aggs.size, pairs, dedupe: this.seqById.size, labels: this.labels.size, signals: this.signals.size };
   }
 
   /** Every aggregate on a key space read at ts, for the entity page. */
@@ -209,6 +212,9 @@ export class MemoryStore<D = unknown> {
     w.f64(this.labels.dropHorizon);
     w.u32(this.labels.size);
     this.labels.forEach((entity, label, exp) => { w.str(entity); w.str(label); w.f64(exp); });
+
+    w.u32(this.signals.size);
+    this.signals.forEach((entity, name, value) => { w.str(entity); w.str(name); w.f64(value); });
 
     let live = 0;
     for (let i = this.dedupeHead; i < this.dedupeIds.length; i++) if (this.seqById.get(this.dedupeIds[i]!) === this.dedupeBase + i) live++;
@@ -292,6 +298,13 @@ export class MemoryStore<D = unknown> {
       const entity = r.str();
       const label = r.str();
       store.labels.set(entity, label, r.f64());
+    }
+
+    const nSignals = r.u32();
+    for (let i = 0; i < nSignals; i++) {
+      const entity = r.str();
+      const name = r.str();
+      store.signals.set(entity, name, r.f64());
     }
 
     const nIds = r.u32();
