@@ -118,6 +118,20 @@ abstract class Tiled implements StoredAggregate {
     return base + slotOf(tile, ring);
   }
 
+  /** Sum of a per-tile slab over the window read at ts (counts, sums). */
+  protected total(v: Float64Array | Uint32Array, row: number, ts: number): number {
+    const n = this.span(row, ts);
+    const ring = this.ring;
+    const base = row * ring;
+    let s = this.spanStart;
+    let acc = 0;
+    for (let k = 0; k < n; k++) {
+      acc += v[base + s]!;
+      if (++s === ring) s = 0;
+    }
+    return acc;
+  }
+
   /** Number of kept tiles in the window read at ts; sets spanStart to the first one's slot. */
   protected span(row: number, ts: number): number {
     const h = this.head[row]!;
@@ -171,18 +185,7 @@ export class WindowedCount extends Tiled {
   }
 
   read(row: number, ts: number): number {
-    if (row < 0) return 0;
-    const n = this.span(row, ts);
-    const ring = this.ring;
-    const base = row * ring;
-    const c = this.counts;
-    let s = this.spanStart;
-    let acc = 0;
-    for (let k = 0; k < n; k++) {
-      acc += c[base + s]!;
-      if (++s === ring) s = 0;
-    }
-    return acc;
+    return row < 0 ? 0 : this.total(this.counts, row, ts);
   }
 
   protected growSlots(slots: number): void {
@@ -217,18 +220,7 @@ export class WindowedSum extends Tiled {
   }
 
   read(row: number, ts: number): number {
-    if (row < 0) return 0;
-    const n = this.span(row, ts);
-    const ring = this.ring;
-    const base = row * ring;
-    const v = this.sums;
-    let s = this.spanStart;
-    let acc = 0;
-    for (let k = 0; k < n; k++) {
-      acc += v[base + s]!;
-      if (++s === ring) s = 0;
-    }
-    return acc;
+    return row < 0 ? 0 : this.total(this.sums, row, ts);
   }
 
   protected growSlots(slots: number): void {
