@@ -27,6 +27,7 @@ const lists = new Lists(pseudonymise);
 for (const [n, v] of compiled.lists) lists.ref(n, plan.lists.find((l) => l.name === n)!.personal).replace(v);
 const preparer = new Engine(plan, { store: new MemoryStore<Decision>({ latenessMs: plan.latenessMs }), lists, pseudonymise });
 const events: PreparedEvent[] = [];
+const entityFields = new Map([...checked.events].map(([t, ev]) => [t, [...ev.fields.values()].filter((f) => f.type.entity).map((f) => [f.name, f.type.entity!] as const)]));
 const entities = new Set<string>();
 const genBar = new Progress('simulate+prepare', N);
 const tPrep = performance.now();
@@ -38,7 +39,11 @@ simulate({ seed: Number(values.seed), events: N }, (batch) => {
     prepNs += Number(process.hrtime.bigint() - t);
     if ('error' in p) throw new Error(`simulator event rejected: ${JSON.stringify(p.error)}`);
     events.push(p);
-    if (entities.size < 2_000_000) { const a = (raw as { account?: string }).account; if (a) entities.add(a); const d = (raw as { device?: string }).device; if (d) entities.add('d' + d); }
+    // Distinct entities: every entity-typed field of every event (accounts, devices, IPs, cards, content, ...).
+    for (const [field, type] of entityFields.get((raw as { type: string }).type) ?? []) {
+      const v = (raw as Record<string, unknown>)[field];
+      if (typeof v === 'string') entities.add(type + ':' + v);
+    }
   }
   genBar.update(events.length);
 });
