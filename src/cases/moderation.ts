@@ -95,6 +95,8 @@ export class Moderation {
   private unsubscribe: (() => void) | null = null;
   private intake: Promise<void> = Promise.resolve();
   private intakePending = 0;
+  private intakeBatch: [PreparedEvent, Decision, EventInfo | undefined][] = [];
+  private intakeTimer: NodeJS.Timeout | null = null;
   private intakeDropped = 0;
   private syncing = new Map<string, Promise<void>>();
   private readonly say: (msg: string) => void;
@@ -122,17 +124,31 @@ export class Moderation {
       if (!d.rules.some((r) => r.queue !== null)) return;
       if (this.intakePending >= 10_000) { this.intakeDropped++; return; }
       this.intakePending++;
-      const info = host.engine.plan.checked.events.get(ev.type);
-      this.intake = this.intake
-        .then(() => this.openFromDecision(ev, d, info))
-        .then(() => {}, (e: Error) => this.say(`case intake for event ${ev.id} failed: ${e.message}`))
-        .finally(() => { this.intakePending--; });
+      this.intakeBatch.push([ev, d, host.engine.plan.checked.events.get(ev.type)]);
+      // Decisions that raise cases are written in batches: one transaction per batch instead of per decision,
+      // because the embedded database runs on the same thread as decisions.
+      this.intakeTimer ??= setTimeout(() => this.flushIntake(), 20);
     });
+  }
+
+  private flushIntake(): void {
+    const items = this.intakeBatch;
+    this.intakeBatch = [];
+    this.intakeTimer = null;
+    this.intake = this.intake
+      .then(() => this.sql.tx(async (tx) => {
+        for (const [ev, d, info] of items) {
+          try { await tx.tx((one) => this.intakeOne(one, ev, d, info)); } catch (e) { this.say(`case intake for event ${ev.id} failed: ${(e as Error).message}`); }
+        }
+      }))
+      .then(() => {}, (e: Error) => this.say(`case intake for ${items.length} decisions failed: ${e.message}`))
+      .finally(() => { this.intakePending -= items.length; });
   }
 
   /** Resolves once queued intake, label syncs and webhook passes are done (tests and shutdown). */
   async idle(): Promise<void> {
     for (let i = 0; i < 100; i++) {
+      if (this.intakeTimer) { clearTimeout(this.intakeTimer); this.flushIntake(); }
       await this.intake;
       await Promise.all([...this.syncing.values()]);
       await this.webhooks.idle();
@@ -159,15 +175,26 @@ export class Moderation {
       source: 'rule', event_id: d.event_id, event_type: d.event_type, event_ts: d.ts, verdict: d.verdict, score: d.score, strategy: d.strategy, queue: raise.queue,
       rules: raise.rules.map((r) => ({ rule: r.rule, reason: r.reason, queue: r.queue, values: r.values })),
     };
-    return this.sql.tx(async (tx) => {
-      await tx.query(`INSERT INTO queues (name, description, created_by) VALUES ($1, 'opened by strategy rules', 'system') ON CONFLICT (name) DO NOTHING`, [raise.queue]);
-      const r = await this.upsertCase(tx, {
-        entity: subject.entity, queue: raise.queue, source: 'rule', score: d.score, related: subject.related,
-        summary: raise.rules[0]!.reason ?? raise.rules[0]!.rule, actor: `rule:${raise.rules[0]!.rule}`, evidence,
-      });
-      for (const h of raise.rules) await tx.query('INSERT INTO case_rules (case_id, rule) VALUES ($1, $2) ON CONFLICT DO NOTHING', [r.case_id, h.rule]);
-      return r;
+    return this.sql.tx((tx) => this.intakeOne(tx, ev, d, info, subject, raise, evidence));
+  }
+
+  /** One decision's case work inside a transaction (the batch's savepoint, or its own). */
+  private async intakeOne(tx: Sql, ev: PreparedEvent, d: Decision, info: EventInfo | undefined, subject = caseSubject(info, ev), raise = raisingRules(d), evidence?: Record<string, unknown>): Promise<{ case_id: number; opened: boolean } | null> {
+    if (!subject || !raise) {
+      if (raise) this.say(`decision ${d.event_id} names queue ${raise.queue} but its ${d.event_type} event has no non-personal entity to open a case on`);
+      return null;
+    }
+    evidence ??= {
+      source: 'rule', event_id: d.event_id, event_type: d.event_type, event_ts: d.ts, verdict: d.verdict, score: d.score, strategy: d.strategy, queue: raise.queue,
+      rules: raise.rules.map((r) => ({ rule: r.rule, reason: r.reason, queue: r.queue, values: r.values })),
+    };
+    await tx.query(`INSERT INTO queues (name, description, created_by) VALUES ($1, 'opened by strategy rules', 'system') ON CONFLICT (name) DO NOTHING`, [raise.queue]);
+    const r = await this.upsertCase(tx, {
+      entity: subject.entity, queue: raise.queue, source: 'rule', score: d.score, related: subject.related,
+      summary: raise.rules[0]!.reason ?? raise.rules[0]!.rule, actor: `rule:${raise.rules[0]!.rule}`, evidence,
     });
+    for (const h of raise.rules) await tx.query('INSERT INTO case_rules (case_id, rule) VALUES ($1, $2) ON CONFLICT DO NOTHING', [r.case_id, h.rule]);
+    return r;
   }
 
   /** Opens a case by hand or through the API; an entity with an open case gets the note added to it instead. */
