@@ -237,7 +237,9 @@ for (const backend of ['pglite', 'postgres'] as const) {
         ['GET', '/v1/lists', 'read'], ['POST', '/v1/lists', 'analyze'], ['GET', '/v1/lists/nope', 'read'], ['POST', '/v1/lists/nope/values', 'analyze'], ['DELETE', '/v1/lists/nope/values', 'analyze'],
         ['POST', '/v1/labels', 'analyze'], ['DELETE', '/v1/labels', 'analyze'],
         ['GET', '/v1/keys', 'admin'], ['POST', '/v1/keys', 'admin'], ['DELETE', '/v1/keys/nope', 'admin'], ['GET', '/v1/audit', 'audit'],
-        ['GET', '/v1/admin/state', 'admin'],
+        ['GET', '/v1/admin/state', 'admin'], ['POST', '/v1/admin/snapshot', 'admin'],
+        ['POST', '/v1/lists/nope/import', 'analyze'], ['POST', '/v1/signals', 'analyze'],
+        ['POST', '/v1/backtests', 'analyze'], ['GET', '/v1/backtests/nope', 'read'], ['GET', '/v1/shadow/2/compare', 'read'],
       ];
       const routes = s.wired ? [...moderation, ...existing] : moderation;
       const bad: string[] = [];
