@@ -81,6 +81,17 @@ for (const backend of ['pglite', 'postgres'] as const) {
         const labels = persona.body.labels.map((l: { label: string }) => l.label);
         for (const l of ['enforced:ban', 'strike:spam', 'strikes:1', 'reviewed:abuse']) assert.ok(labels.includes(l), `${l} in ${labels}`);
 
+        // Reviewed cases count as labels in backtests over the server's log.
+        const job = await call('POST', '/v1/backtests', { strategy: 'live', baseline: null }, { token: tokens.adminKey });
+        assert.equal(job.status, 202, JSON.stringify(job.body));
+        assert.deepEqual(job.body.request.labels, { source: 'reviews', abusive_entities: 1 });
+        const done = await until('the backtest job', async () => {
+          const r = await call('GET', `/v1/backtests/${job.body.id}`, undefined, { token: tokens.read });
+          return r.body.status === 'done' ? r.body : undefined;
+        });
+        const spamRule = done.result.candidate.rules.find((r: { rule: string }) => r.rule === 'link_spam');
+        assert.equal(spamRule.entity_precision, 1, JSON.stringify(spamRule));
+
         // The product files an appeal; alice (who decided) may not review it; bob overturns.
         const appeal = await call('POST', '/v1/appeals', { entity: 'Account:spam1', statement: 'I run a real deals blog' }, { token: tokens.ingest });
         assert.equal(appeal.status, 201, JSON.stringify(appeal.body));

@@ -186,7 +186,20 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     if (!svc.ready) return reply.code(503).send({ status: 'unavailable', reason: svc.failed?.message ?? 'closing' });
     return { status: 'ready', strategy: svc.engine.plan.version, shadows: svc.engine.shadowPlans.map((p) => p.version), recovery: svc.recovery };
   });
-  registerBacktestRoutes(app as never, svc, { read, admin: analyze });
+  const cases = opts.cases;
+  registerBacktestRoutes(app as never, svc, {
+    read, admin: analyze,
+    // Reviewed cases count as labels in server backtests.
+    reviewLabels: cases ? async () => {
+      const out: { entity: string; kind: 'abuse' | 'benign' }[] = [];
+      for (let after = 0; ;) {
+        const page = await cases.reviewLabels({ after_id: after, limit: 10_000 });
+        out.push(...page);
+        if (page.length < 10_000) return out;
+        after = page[page.length - 1]!.id;
+      }
+    } : undefined,
+  });
   if (opts.cases) registerCaseRoutes(app, svc, opts.cases, access);
   app.addHook('onResponse', async (req, reply) => { svc.metrics.inc(svc.metrics.requests, `${req.routeOptions.url ?? 'unknown'} ${reply.statusCode}`); });
   return app;

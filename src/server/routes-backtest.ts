@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { Backtest, compileFiles, feedRecord, parseRecord, parseTime, resolveStoredVersion, SourceError, type BacktestReport, type StrategyUnderTest } from '../backtest/index.ts';
+import { Backtest, compileFiles, entityKey, feedRecord, parseRecord, parseTime, resolveStoredVersion, SourceError, type BacktestReport, type GroundTruth, type StrategyUnderTest } from '../backtest/index.ts';
 import { KeyCache, requireScope } from './auth.ts';
 import { ServiceError, type DecisionService } from './service.ts';
 import { ShadowRecorder } from './shadow.ts';
@@ -14,7 +14,7 @@ interface Job {
   status: 'running' | 'done' | 'failed';
   created_at: string;
   finished_at: string | null;
-  request: { strategy: string; baseline: string | null; from: number | null; to: number | null };
+  request: { strategy: string; baseline: string | null; from: number | null; to: number | null; labels: { source: 'reviews'; abusive_entities: number } | null };
   progress: { records: number; total: number; fraction: number };
   result: BacktestReport | null;
   error: { code: string; message: string } | null;
@@ -37,7 +37,10 @@ const Body = Type.Object({
  * Adds the backtest and shadow routes. Pass the preHandlers buildApp uses so key revocation reaches them too;
  * without them the routes check keys with their own cache.
  */
-export function registerBacktestRoutes(app: FastifyInstance, svc: DecisionService, hooks: { read?: Hook; admin?: Hook } = {}): { shadows: ShadowRecorder } {
+/** Entities a reviewer confirmed as abusive (moderation's review labels): ground truth for server backtests. */
+export type ReviewTruth = () => Promise<{ entity: string; kind: 'abuse' | 'benign' }[]>;
+
+export function registerBacktestRoutes(app: FastifyInstance, svc: DecisionService, hooks: { read?: Hook; admin?: Hook; reviewLabels?: ReviewTruth } = {}): { shadows: ShadowRecorder } {
   const keys = hooks.read && hooks.admin ? null : new KeyCache(svc.control);
   const read = hooks.read ?? requireScope(keys!, 'read');
   const admin = hooks.admin ?? requireScope(keys!, 'admin');
@@ -64,11 +67,23 @@ export function registerBacktestRoutes(app: FastifyInstance, svc: DecisionServic
     // Without a baseline the job compares with the live version; baseline: null runs the candidate alone.
     const baselineRef = b.baseline === undefined ? 'live' : b.baseline;
     const baseline = baselineRef === null ? null : await resolve(baselineRef);
-    const bt = new Backtest({ candidate, baseline, pseudonymise: svc.pseudonymise, samples: b.samples });
+    // Reviewed cases count as labels: the latest outcome per entity, abuse as positive.
+    let truth: GroundTruth | null = null;
+    if (hooks.reviewLabels) {
+      const latest = new Map<string, 'abuse' | 'benign'>();
+      for (const l of await hooks.reviewLabels()) latest.set(l.entity, l.kind);
+      truth = { events: new Map(), entities: new Map() };
+      for (const [entity, kind] of latest) {
+        const i = entity.indexOf(':');
+        if (kind === 'abuse' && i > 0) truth.entities.set(entityKey(entity.slice(0, i), entity.slice(i + 1)), 'reviewed_abuse');
+      }
+      if (truth.entities.size === 0) truth = null;
+    }
+    const bt = new Backtest({ candidate, baseline, pseudonymise: svc.pseudonymise, samples: b.samples, truth });
     if (jobs.size >= MAX_JOBS) for (const [id, j] of jobs) if (j.status !== 'running') { jobs.delete(id); break; }
     const job: Job = {
       id: randomUUID(), status: 'running', created_at: new Date().toISOString(), finished_at: null,
-      request: { strategy: candidate.plan.version, baseline: baseline?.plan.version ?? null, from: from ?? null, to: to ?? null },
+      request: { strategy: candidate.plan.version, baseline: baseline?.plan.version ?? null, from: from ?? null, to: to ?? null, labels: truth ? { source: 'reviews', abusive_entities: truth.entities.size } : null },
       progress: { records: 0, total: svc.log.stats().records, fraction: 0 }, result: null, error: null,
     };
     jobs.set(job.id, job);
