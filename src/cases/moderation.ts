@@ -49,6 +49,9 @@ export interface Evidence {
   rules: { rule: string; reason: string | null; queue: string | null; values: Record<string, unknown> }[]; note: string | null;
 }
 export interface CaseAction { id: number; case_id: number; at: Date; actor: string; action: string; reason: string | null; note: string | null; detail: unknown }
+
+/** How long decisions that raise cases wait to be written together: each commit of the embedded database costs file writes. */
+const INTAKE_BATCH_MS = 250;
 export interface ReviewLabel { id: number; entity: string; kind: 'abuse' | 'benign'; reason: string; source: 'review' | 'appeal' | 'api'; case_id: number | null; rules: string[]; at: Date; actor: string }
 export interface Queue { name: string; description: string; kind: 'review' | 'appeal'; sla_seconds: number; severity: number; open: number; claimed: number; pending_info: number; overdue: number }
 export interface RulePrecision { rule: string; reviewed: number; confirmed: number; precision: number | null }
@@ -127,7 +130,7 @@ export class Moderation {
       this.intakeBatch.push([ev, d, host.engine.plan.checked.events.get(ev.type)]);
       // Decisions that raise cases are written in batches: one transaction per batch instead of per decision,
       // because the embedded database runs on the same thread as decisions.
-      this.intakeTimer ??= setTimeout(() => this.flushIntake(), 20);
+      this.intakeTimer ??= setTimeout(() => this.flushIntake(), INTAKE_BATCH_MS);
     });
   }
 
@@ -136,12 +139,16 @@ export class Moderation {
     this.intakeBatch = [];
     this.intakeTimer = null;
     this.intake = this.intake
-      .then(() => this.sql.tx(async (tx) => {
-        for (const [ev, d, info] of items) {
-          try { await tx.tx((one) => this.intakeOne(one, ev, d, info)); } catch (e) { this.say(`case intake for event ${ev.id} failed: ${(e as Error).message}`); }
+      .then(async () => {
+        try {
+          await this.sql.tx(async (tx) => { for (const [ev, d, info] of items) await this.intakeOne(tx, ev, d, info); });
+        } catch {
+          // One bad item fails the batch: redo them one transaction each, so only the bad one is lost (and logged).
+          for (const [ev, d, info] of items) {
+            try { await this.sql.tx((tx) => this.intakeOne(tx, ev, d, info)); } catch (e) { this.say(`case intake for event ${ev.id} failed: ${(e as Error).message}`); }
+          }
         }
-      }))
-      .then(() => {}, (e: Error) => this.say(`case intake for ${items.length} decisions failed: ${e.message}`))
+      })
       .finally(() => { this.intakePending -= items.length; });
   }
 

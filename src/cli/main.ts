@@ -9,6 +9,7 @@ import { exportCommand } from './export.ts';
 import { simCommand } from './sim.ts';
 import { evalCommand } from './eval.ts';
 import { graphCommand } from './graph.ts';
+import { modelCommand } from './model.ts';
 
 interface Command {
   summary: string;
@@ -85,6 +86,7 @@ const COMMANDS: Record<string, Command> = {
   sim: simCommand,
   eval: evalCommand,
   graph: graphCommand,
+  model: modelCommand,
 };
 
 export function registerCommand(name: string, c: Command): void { COMMANDS[name] = c; }

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { ControlError, openControl, SCOPES, type Scope } from '../control/index.ts';
 import { casesMigrations, Moderation } from '../cases/index.ts';
 import { GraphJobs } from '../server/graph-jobs.ts';
+import { modelKey, type StrategyModel } from '../lang/index.ts';
+import { ModelRegistry, modelMigrations, scoringModelFrom } from '../ml/index.ts';
 import { buildApp } from '../server/http.ts';
 import { DecisionService } from '../server/service.ts';
 
@@ -27,7 +29,17 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
     durability: o.durability,
     snapshotIntervalMs: o.snapshotSeconds * 1000,
     keepRawPersonalData: o.keepRaw,
-    migrations: [casesMigrations],
+    migrations: [casesMigrations, modelMigrations],
+    // Every registered model version, so strategies can score them with model("name", version).
+    loadModels: async (control) => {
+      const registry = new ModelRegistry(control.sql);
+      const models = new Map<string, StrategyModel>();
+      for (const m of await registry.list()) {
+        const v = await registry.get(m.name, m.version);
+        if (v) models.set(modelKey(m.name, m.version), scoringModelFrom(v));
+      }
+      return models;
+    },
     log: say,
   });
   const cases = await Moderation.open(svc.control.sql, { log: say });

@@ -162,12 +162,14 @@ export class KeySpace {
   }
 
   /** Raw state for snapshots. */
-  exportState(): { capacity: number; used: number; cursor: number; watermark: number; newest: Float64Array; keys: string[]; free: number[] } {
-    return { capacity: this.cap, used: this.used, cursor: this.cursor, watermark: this.watermark, newest: this.newest.subarray(0, this.used), keys: this.keys.slice(0, this.used), free: this.free.slice() };
+  exportState(): { capacity: number; used: number; cursor: number; created: number; watermark: number; newest: Float64Array; keys: string[]; free: number[] } {
+    return { capacity: this.cap, used: this.used, cursor: this.cursor, created: this.createdSinceStep, watermark: this.watermark, newest: this.newest.subarray(0, this.used), keys: this.keys.slice(0, this.used), free: this.free.slice() };
   }
 
   /** Rebuilds from exportState() output; call before attaching aggregates. */
-  importState(s: { capacity: number; used: number; cursor: number; watermark: number; newest: Float64Array; keys: string[]; free: number[] }): void {
+  importState(s: { capacity: number; used: number; cursor: number; created?: number; watermark: number; newest: Float64Array; keys: string[]; free: number[] }): void {
+    // Rows created since the last eviction step size the next step: part of the state, so a restore evicts alike.
+    this.createdSinceStep = s.created ?? 0;
     if (this.attached.length > 0) throw new Error('KeySpace.importState: aggregates already attached');
     this.cap = s.capacity;
     this.used = s.used;

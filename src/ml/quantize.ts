@@ -17,8 +17,16 @@ export interface FeatureCuts {
 }
 
 export interface QuantizedRows extends FeatureCuts {
-  /** Row-major bins: row r, feature f at r * features + f. Row-major keeps a row's bins in one cache line. */
+  /**
+   * Row-major bins: row r, feature f at r * rowStride + f. Row-major keeps a row's bins in one cache line;
+   * rows are padded to a multiple of 4 bytes so the histogram loop reads four bins per 32-bit load (`words`).
+   */
   readonly bins: Uint8Array;
+  readonly rowStride: number;
+  /** `bins` as little-endian 32-bit words: row r starts at word r * rowStride / 4. */
+  readonly words: Uint32Array;
+  /** The same bins column-major (feature f, row r at f * rows + r), for partitioning a node on one feature. */
+  readonly byFeature: Uint8Array;
   readonly features: number;
   readonly rows: number;
 }
@@ -33,15 +41,11 @@ export function sketchCuts(data: Dataset, maxBins: number, sampleSize: number, s
   const n = data.rows;
   const cuts: Float64Array[] = [];
   const sample = new Float64Array(Math.min(n, sampleSize));
+  // One seeded row sample shared by every column: a uniform row sample, and 1 random draw per row instead of per value.
+  const rowsSampled = n <= sampleSize ? null : new Int32Array(sampleSize);
+  if (rowsSampled) { for (let i = 0; i < sampleSize; i++) rowsSampled[i] = rng.nextInt(n); rowsSampled.sort(); } // sorted: gathers walk forward
   for (const column of data.columns) {
-    // One element type in the hot loops keeps property access monomorphic (Float32 columns are common).
-    const col = column instanceof Float64Array ? column : Float64Array.from(column);
-    let m = 0;
-    if (n <= sampleSize) {
-      for (let i = 0; i < n; i++) { const v = col[i]!; if (v === v) sample[m++] = v; }
-    } else {
-      for (let i = 0; i < sampleSize; i++) { const v = col[rng.nextInt(n)]!; if (v === v) sample[m++] = v; }
-    }
+    const m = gather(column, rowsSampled, n, sample);
     const sorted = sample.subarray(0, m).sort();
     const out: number[] = [];
     if (m > 0) {
@@ -63,6 +67,13 @@ export function sketchCuts(data: Dataset, maxBins: number, sampleSize: number, s
   return { cuts };
 }
 
+function gather(col: Float64Array | Float32Array, rows: Int32Array | null, n: number, out: Float64Array): number {
+  let m = 0;
+  if (!rows) { for (let i = 0; i < n; i++) { const v = col[i]!; if (v === v) out[m++] = v; } }
+  else { for (let i = 0; i < rows.length; i++) { const v = col[rows[i]!]!; if (v === v) out[m++] = v; } }
+  return m;
+}
+
 /** Bin index of one value under `cuts` (binary search; NaN → MISSING_BIN). */
 export function binOf(cuts: Float64Array, v: number): number {
   if (v !== v) return MISSING_BIN;
@@ -76,27 +87,44 @@ export function binOf(cuts: Float64Array, v: number): number {
   return lo;
 }
 
+/** Rows per block when quantising: one block's row-major bins stay in cache while each column fills its slot. */
+const QUANTIZE_BLOCK = 4096;
+
 export function quantize(data: Dataset, cuts: FeatureCuts): QuantizedRows {
   const n = data.rows;
   const F = data.columns.length;
-  const bins = new Uint8Array(n * F);
-  for (let f = 0; f < F; f++) {
-    const column = data.columns[f]!;
-    const col = column instanceof Float64Array ? column : Float64Array.from(column);
-    const c = cuts.cuts[f]!;
-    const last = c.length - 1;
-    for (let i = 0, k = f; i < n; i++, k += F) {
-      const v = col[i]!;
-      if (v !== v) { bins[k] = MISSING_BIN; continue; }
-      let lo = 0;
-      let hi = last;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (v < c[mid]!) hi = mid;
-        else lo = mid + 1;
+  const rowStride = (F + 3) & ~3;
+  const bins = new Uint8Array(n * rowStride);
+  const byFeature = new Uint8Array(n * F);
+  // Cuts padded to 256 with +Infinity so the search is a fixed 8 halvings with no data-dependent branch.
+  const padded = cuts.cuts.map((c) => { const p = new Float64Array(BIN_SLOTS).fill(Infinity); p.set(c.subarray(0, Math.min(c.length, BIN_SLOTS))); return p; });
+  const block = new Float64Array(QUANTIZE_BLOCK);
+  for (let r0 = 0; r0 < n; r0 += QUANTIZE_BLOCK) {
+    const r1 = Math.min(n, r0 + QUANTIZE_BLOCK);
+    for (let f = 0; f < F; f++) {
+      const column = data.columns[f]!;
+      // Copy the block into one element type so the loop below stays monomorphic.
+      for (let i = r0; i < r1; i++) block[i - r0] = column[i]!;
+      const c = padded[f]!;
+      const last = cuts.cuts[f]!.length - 1; // +Infinity itself lands in the last bin
+      for (let i = r0, k = r0 * rowStride + f; i < r1; i++, k += rowStride) {
+        const v = block[i - r0]!;
+        if (v !== v) { bins[k] = MISSING_BIN; byFeature[f * n + i] = MISSING_BIN; continue; }
+        // Number of cut bounds <= v, i.e. the first bin b with v < cuts[b].
+        let pos = 0;
+        pos += 128 * +(c[127]! <= v);
+        pos += 64 * +(c[pos + 63]! <= v);
+        pos += 32 * +(c[pos + 31]! <= v);
+        pos += 16 * +(c[pos + 15]! <= v);
+        pos += 8 * +(c[pos + 7]! <= v);
+        pos += 4 * +(c[pos + 3]! <= v);
+        pos += 2 * +(c[pos + 1]! <= v);
+        pos += +(c[pos]! <= v);
+        const b = pos < last ? pos : last;
+        bins[k] = b;
+        byFeature[f * n + i] = b;
       }
-      bins[k] = lo;
     }
   }
-  return { cuts: cuts.cuts, bins, features: F, rows: n };
+  return { cuts: cuts.cuts, bins, rowStride, words: new Uint32Array(bins.buffer, bins.byteOffset, bins.length >> 2), byFeature, features: F, rows: n };
 }

@@ -1,6 +1,7 @@
 // Tree-ensemble predictor for inline scoring: trees flattened into typed arrays, JSON round trip, TreeSHAP.
 
 import type { Dataset } from './dataset.ts';
+import { CompactForest } from './forest.ts';
 
 /** One tree with local node indices; a node is a leaf when feature < 0. Rows with x < threshold go left. */
 export interface TreeSpec {
@@ -53,6 +54,8 @@ export class GbdtModel {
   private readonly cover: Float64Array;
   private readonly maxDepth: number;
   private shapBase: number | null = null;
+  private compact: CompactForest | null = null;
+  private shapPath: ShapPath | null = null;
 
   constructor(baseMargin: number, featureNames: readonly string[], trees: TreeSpec[], float32Inputs = false) {
     this.baseMargin = baseMargin;
@@ -128,6 +131,11 @@ export class GbdtModel {
       m += value[i]!;
     }
     return m;
+  }
+
+  /** The packed layout used for inline scoring (built once, on first use). */
+  forest(): CompactForest {
+    return (this.compact ??= new CompactForest(this.trees, this.float32Inputs));
   }
 
   /** Probability of the positive class for one row. */
@@ -207,11 +215,19 @@ export class GbdtModel {
   shap(row: ArrayLike<number>): ShapExplanation {
     const phi = new Float64Array(this.featureNames.length);
     const x = this.float32Inputs ? Float64Array.from(row as ArrayLike<number>, Math.fround) : row;
-    const d = this.maxDepth + 2;
-    const size = (d * (d + 1)) / 2;
-    const path: ShapPath = { feature: new Int32Array(size), zero: new Float64Array(size), one: new Float64Array(size), weight: new Float64Array(size) };
-    for (let t = 0; t < this.roots.length; t++) this.shapRecurse(x, phi, path, this.roots[t]!, 0, 0, 1, 1, -1);
+    this.shapInto(x, phi);
     return { base: this.expectedMargin(), contributions: phi };
+  }
+
+  /** TreeSHAP into a caller-owned buffer (zeroed here); reuses one path buffer, so repeated calls do not allocate. */
+  shapInto(x: ArrayLike<number>, phi: Float64Array): void {
+    phi.fill(0);
+    if (!this.shapPath) {
+      const d = this.maxDepth + 2;
+      const size = (d * (d + 1)) / 2;
+      this.shapPath = { feature: new Int32Array(size), zero: new Float64Array(size), one: new Float64Array(size), weight: new Float64Array(size) };
+    }
+    for (let t = 0; t < this.roots.length; t++) this.shapRecurse(x, phi, this.shapPath, this.roots[t]!, 0, 0, 1, 1, -1);
   }
 
   private shapRecurse(
@@ -220,11 +236,13 @@ export class GbdtModel {
   ): void {
     // Each recursion level gets its own copy of the path, stored after the parent's.
     const off = parentOff + depth;
-    if (depth > 0) {
-      p.feature.copyWithin(off, parentOff, parentOff + depth);
-      p.zero.copyWithin(off, parentOff, parentOff + depth);
-      p.one.copyWithin(off, parentOff, parentOff + depth);
-      p.weight.copyWithin(off, parentOff, parentOff + depth);
+    // Plain loops: paths are a few entries long and a builtin call per array costs more than the copy.
+    const pf = p.feature, pz = p.zero, po = p.one, pw = p.weight;
+    for (let j = 0; j < depth; j++) {
+      pf[off + j] = pf[parentOff + j]!;
+      pz[off + j] = pz[parentOff + j]!;
+      po[off + j] = po[parentOff + j]!;
+      pw[off + j] = pw[parentOff + j]!;
     }
     extendPath(p, off, depth, parentZero, parentOne, parentFeature);
     const f = this.feature[node]!;
@@ -298,9 +316,33 @@ function unwindPath(p: ShapPath, off: number, depth: number, k: number): void {
   }
 }
 
+/** 1/k for the small integers of the path-weight recurrences: multiplications instead of divisions in the hot loop. */
+const INV = Float64Array.from({ length: 1024 }, (_, k) => (k === 0 ? Infinity : 1 / k));
+
 function unwoundPathSum(p: ShapPath, off: number, depth: number, k: number): number {
   const one = p.one[off + k]!;
   const zero = p.zero[off + k]!;
+  const w = p.weight;
+  const d1 = depth + 1;
+  let total = 0;
+  if (d1 >= INV.length) return unwoundPathSumSlow(p, off, depth, one, zero);
+  if (one !== 0) {
+    const scale = d1 / one;
+    const zd = zero * INV[d1]!;
+    let next = w[off + depth]!;
+    for (let i = depth - 1; i >= 0; i--) {
+      const tmp = next * scale * INV[i + 1]!;
+      total += tmp;
+      next = w[off + i]! - tmp * zd * (depth - i);
+    }
+  } else if (zero !== 0) {
+    const scale = d1 / zero;
+    for (let i = depth - 1; i >= 0; i--) total += w[off + i]! * scale * INV[depth - i]!;
+  }
+  return total;
+}
+
+function unwoundPathSumSlow(p: ShapPath, off: number, depth: number, one: number, zero: number): number {
   let next = p.weight[off + depth]!;
   let total = 0;
   for (let i = depth - 1; i >= 0; i--) {

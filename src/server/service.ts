@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openControl, type Control, type MigrationSet, type StrategyVersion } from '../control/index.ts';
 import { Engine, isRejection, Lists, type Decision, type Outcome, type Rejection } from '../engine/index.ts';
-import { compileStrategy, formatError, type Plan, type PreparedEvent, type StrategyError, type StrategyFiles } from '../lang/index.ts';
+import { compileStrategy, formatError, type Plan, type PreparedEvent, type StrategyError, type StrategyFiles, type StrategyModel } from '../lang/index.ts';
 import { EventLog, type Durability } from '../log/index.ts';
 import { MemoryStore } from '../state/index.ts';
 import { Metrics } from './metrics.ts';
@@ -14,6 +14,8 @@ export interface ServiceOptions {
   dataDir: string;
   databaseUrl?: string;
   databaseSchema?: string;
+  /** The models strategies may score with model("name", version), read when a strategy is compiled. */
+  loadModels?: (control: Control) => Promise<ReadonlyMap<string, StrategyModel>>;
   /** Further components' migrations (e.g. casesMigrations), applied when the control plane opens. */
   migrations?: readonly MigrationSet[];
   /** The strategy deployed on first start when the control plane has none live. */
@@ -94,7 +96,8 @@ export class DecisionService {
         live = (await control.strategies.live(name))!;
         say(`deployed strategy ${name} v${live.version} from ${opts.strategyDir ?? 'the given files'}`);
       }
-      const { plan, lists: fileLists } = compileVersion(name, live, pseudonymise);
+      const models = opts.loadModels ? await opts.loadModels(control) : undefined;
+      const { plan, lists: fileLists } = compileVersion(name, live, pseudonymise, models);
       const t0 = performance.now();
       const log = await EventLog.open(join(opts.dataDir, 'log'), { durability: opts.durability ?? 'fsync', groupCommitMs: opts.groupCommitMs });
       const snapshots = new SnapshotDir(join(opts.dataDir, 'snapshots'));
@@ -108,7 +111,7 @@ export class DecisionService {
       const svc = new DecisionService(opts, control, log, engine, pseudonymise, snapshots, name, fileLists);
       svc.indexEntityFields(plan);
       await svc.refreshLists();
-      for (const shadow of await control.strategies.shadows(name)) engine.addShadow(compileVersion(name, shadow, pseudonymise).plan);
+      for (const shadow of await control.strategies.shadows(name)) engine.addShadow(compileVersion(name, shadow, pseudonymise, models).plan);
       svc.recover(from);
       svc.recovery.ms = Math.round(performance.now() - t0);
       svc.recovery.truncatedBytes = log.recovery.truncatedBytes;
@@ -337,9 +340,13 @@ export class DecisionService {
   }
 
   // ---- strategies ----
+  private async models(): Promise<ReadonlyMap<string, StrategyModel> | undefined> {
+    return this.opts.loadModels ? this.opts.loadModels(this.control) : undefined;
+  }
+
   async uploadStrategy(name: string, files: StrategyFiles, actor: string) {
     this.requireName(name);
-    const c = compileStrategy(files);
+    const c = compileStrategy(files, { models: await this.models() });
     if (!c.ok) throw new ServiceError(422, 'strategy_invalid', `the strategy has ${c.errors.length} error(s)`, c.errors.map(errorJson));
     return this.control.strategies.create({ name, files, actor });
   }
@@ -348,7 +355,7 @@ export class DecisionService {
     this.requireName(name);
     const v = await this.control.strategies.get(name, version);
     if (!v) throw new ServiceError(404, 'not_found', `strategy ${name} has no version ${version}`);
-    const { plan, lists } = compileVersion(name, v, this.pseudonymise);
+    const { plan, lists } = compileVersion(name, v, this.pseudonymise, await this.models());
     const rec = await this.control.strategies.deploy(name, version, mode, actor);
     if (mode === 'live') {
       this.engine.setLive(plan);
@@ -370,7 +377,7 @@ export class DecisionService {
     this.requireName(name);
     const rec = await this.control.strategies.rollback(name, actor);
     const live = (await this.control.strategies.live(name))!;
-    const { plan, lists } = compileVersion(name, live, this.pseudonymise);
+    const { plan, lists } = compileVersion(name, live, this.pseudonymise, await this.models());
     this.engine.setLive(plan);
     this.fileLists = lists;
     this.indexEntityFields(plan);
@@ -447,8 +454,8 @@ export class DecisionService {
   }
 }
 
-function compileVersion(name: string, v: StrategyVersion, pseudonymise: ((s: string) => string) | null): { plan: Plan; lists: Map<string, string[]> } {
-  const c = compileStrategy(v.files, { version: `${name}@${v.version}`, pseudonymise });
+function compileVersion(name: string, v: StrategyVersion, pseudonymise: ((s: string) => string) | null, models?: ReadonlyMap<string, StrategyModel>): { plan: Plan; lists: Map<string, string[]> } {
+  const c = compileStrategy(v.files, { version: `${name}@${v.version}`, pseudonymise, models });
   if (!c.ok) throw new ServiceError(422, 'strategy_invalid', `strategy ${name} v${v.version} does not compile with this release`, c.errors.map(errorJson));
   return { plan: c.plan, lists: c.lists };
 }

@@ -34,7 +34,7 @@ export interface PersonaFeature {
 }
 
 const MAGIC = 'BLWKSNAP';
-export const SNAPSHOT_FORMAT_VERSION = 3;
+export const SNAPSHOT_FORMAT_VERSION = 4;
 const HEADER_BYTES = MAGIC.length + 4 + 4;
 const TEN_MINUTES = 10 * 60 * 1000;
 
@@ -193,6 +193,7 @@ export class MemoryStore<D = unknown> {
       w.u32(s.capacity);
       w.u32(s.used);
       w.u32(s.cursor);
+      w.u32(s.created);
       w.f64(s.watermark);
       w.array(s.newest);
       for (const k of s.keys) w.str(k);
@@ -269,6 +270,7 @@ export class MemoryStore<D = unknown> {
       const capacity = r.u32();
       const used = r.u32();
       const cursor = r.u32();
+      const created = r.u32();
       const watermark = r.f64();
       const newest = r.f64s();
       if (newest.length !== used || used > capacity) throw new Error(`snapshot corrupt: key space ${signature} has ${newest.length} rows, header says ${used} of ${capacity}`);
@@ -277,7 +279,7 @@ export class MemoryStore<D = unknown> {
       const nFree = r.u32();
       const free: number[] = [];
       for (let k = 0; k < nFree; k++) free.push(r.u32());
-      store.keyspace(signature).importState({ capacity, used, cursor, watermark, newest, keys, free });
+      store.keyspace(signature).importState({ capacity, used, cursor, created, watermark, newest, keys, free });
     }
 
     const nAggs = r.u32();
