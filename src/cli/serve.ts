@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { ControlError, openControl, SCOPES, type Scope } from '../control/index.ts';
 import { casesMigrations, Moderation } from '../cases/index.ts';
 import { GraphJobs } from '../server/graph-jobs.ts';
-import { modelKey, type StrategyModel } from '../lang/index.ts';
-import { ModelRegistry, modelMigrations, scoringModelFrom } from '../ml/index.ts';
+import { modelMigrations } from '../ml/index.ts';
+import { registeredModels } from '../server/models.ts';
 import { buildApp } from '../server/http.ts';
 import { DecisionService } from '../server/service.ts';
 
@@ -31,15 +31,7 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
     keepRawPersonalData: o.keepRaw,
     migrations: [casesMigrations, modelMigrations],
     // Every registered model version, so strategies can score them with model("name", version).
-    loadModels: async (control) => {
-      const registry = new ModelRegistry(control.sql);
-      const models = new Map<string, StrategyModel>();
-      for (const m of await registry.list()) {
-        const v = await registry.get(m.name, m.version);
-        if (v) models.set(modelKey(m.name, m.version), scoringModelFrom(v));
-      }
-      return models;
-    },
+    loadModels: registeredModels,
     log: say,
   });
   const cases = await Moderation.open(svc.control.sql, { log: say });

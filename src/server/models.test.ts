@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { datasetFromRows, ModelRegistry, modelMigrations, trainGbdt, type NewModelVersion } from '../ml/index.ts';
+import { registeredModels } from './models.ts';
+import { DecisionService } from './service.ts';
+import { login, SERVICE_TEST_STRATEGY, T0 } from './test-support.ts';
+
+test('a registered model is scored inline by a deployed strategy, with reason codes in the trace', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-models-'));
+  const svc = await DecisionService.open({ dataDir, strategyFiles: SERVICE_TEST_STRATEGY, snapshotIntervalMs: 0, migrations: [modelMigrations], loadModels: registeredModels });
+  try {
+    // A small GBDT: many recent failures means risk.
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let f = 0; f < 10; f++) for (let k = 0; k < 20; k++) { rows.push([f]); labels.push(f >= 4 ? 1 : 0); }
+    const { model } = trainGbdt(datasetFromRows(rows, labels, ['failed_logins_account_10m']), { rounds: 20, maxDepth: 2, minChildWeight: 0 });
+    const v: NewModelVersion = {
+      name: 'login_risk', kind: 'gbdt', inputs: [{ name: 'failed_logins_account_10m', type: 'number' }], fingerprint: 'test',
+      params: {}, metrics: {}, reference: null, model: model.toJSON(), source: 'train',
+    };
+    const stored = await new ModelRegistry(svc.control.sql).create(v, 'test');
+
+    const files = { ...SERVICE_TEST_STRATEGY, 'model.bw': `feature login_risk = model("login_risk", ${stored.version})\n\nrule risky_login on login\n  when login_risk > 0.5\n  then review\n` };
+    const up = await svc.uploadStrategy('default', files, 'test');
+    await svc.deploy('default', up.version, 'live', 'test');
+
+    for (let i = 0; i < 3; i++) {
+      const r = await svc.decide(login(`m${i}`, T0 + i * 1000, 'acct', false));
+      assert.ok(r.ok);
+      if (r.ok) assert.equal(r.decision.verdict, 'allow', `failure ${i + 1}`);
+    }
+    const r = await svc.decide(login('m3', T0 + 3000, 'acct', false));
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    assert.equal(r.decision.verdict, 'review');
+    const hit = r.decision.rules.find((h) => h.rule === 'risky_login')!;
+    const traced = hit.values.login_risk as { score: number; reasons: { feature: string; contribution: number }[] };
+    assert.ok(traced.score > 0.5 && traced.score <= 1);
+    assert.equal(traced.reasons[0]!.feature, 'failed_logins_account_10m');
+    assert.ok(traced.reasons[0]!.contribution > 0, 'four failures push the score up');
+  } finally {
+    await svc.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
