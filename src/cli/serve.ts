@@ -5,7 +5,7 @@ import { ControlError, openControl, SCOPES, type Scope } from '../control/index.
 import { casesMigrations, Moderation } from '../cases/index.ts';
 import { GraphJobs } from '../server/graph-jobs.ts';
 import { modelMigrations } from '../ml/index.ts';
-import { registeredModels } from '../server/models.ts';
+import { ModelCatalog } from '../server/models.ts';
 import { buildApp } from '../server/http.ts';
 import { DecisionService } from '../server/service.ts';
 
@@ -22,6 +22,7 @@ export interface ServeOptions {
 
 export async function serveCommand(o: ServeOptions): Promise<number> {
   const say = (m: string) => console.log(m);
+  const models = new ModelCatalog();
   const svc = await DecisionService.open({
     dataDir: resolve(o.data),
     databaseUrl: process.env.BULWARK_DATABASE_URL || undefined,
@@ -31,7 +32,7 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
     keepRawPersonalData: o.keepRaw,
     migrations: [casesMigrations, modelMigrations],
     // Every registered model version, so strategies can score them with model("name", version).
-    loadModels: registeredModels,
+    loadModels: (control) => models.load(control),
     log: say,
   });
   const cases = await Moderation.open(svc.control.sql, { log: say });
@@ -45,7 +46,7 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
     const k = await svc.control.keys.create({ name: 'development', scopes: ['ingest', 'read', 'admin'], actor: 'system' });
     say(`\nCreated a development API key with every scope (shown once; store it now):\n\n  ${k.key}\n`);
   }
-  const app = buildApp(svc, { bodyLimit: o.bodyLimit, cases });
+  const app = buildApp(svc, { bodyLimit: o.bodyLimit, cases, extraMetrics: () => models.metricsText() });
   const r = svc.recovery;
   say(`recovered: snapshot at ${r.snapshotPosition}, ${r.replayed} log records replayed, ${r.indexed} decisions indexed in ${r.ms} ms${r.truncatedBytes ? `; cut ${r.truncatedBytes} bytes of torn log tail` : ''}`);
   const address = await app.listen({ port: o.port, host: o.host });

@@ -13,6 +13,7 @@ export interface HttpOptions {
   bodyLimit?: number; // bytes, default 1 MiB
   maxBatch?: number; // events per /v1/events call, default 1000
   cases?: Moderation; // moderation: its routes, console sessions, and its /metrics lines
+  extraMetrics?: () => string; // more Prometheus lines, e.g. model monitors
 }
 
 const Error = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }) });
@@ -180,7 +181,7 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
   app.post('/v1/admin/snapshot', { onRequest: admin }, async () => ({ snapshot: await svc.snapshot() }));
 
   // ---- operations ----
-  app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(svc.metrics.render(svc.gauges()) + (opts.cases ? await opts.cases.metrics() : '')));
+  app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(svc.metrics.render(svc.gauges()) + (opts.cases ? await opts.cases.metrics() : '') + (opts.extraMetrics?.() ?? '')));
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (!svc.ready) return reply.code(503).send({ status: 'unavailable', reason: svc.failed?.message ?? 'closing' });

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { datasetFromRows, ModelRegistry, modelMigrations, trainGbdt, type NewModelVersion } from '../ml/index.ts';
-import { registeredModels } from './models.ts';
+import { ModelCatalog } from './models.ts';
 import { DecisionService } from './service.ts';
 import { login, SERVICE_TEST_STRATEGY, T0 } from './test-support.ts';
 
 test('a registered model is scored inline by a deployed strategy, with reason codes in the trace', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-models-'));
-  const svc = await DecisionService.open({ dataDir, strategyFiles: SERVICE_TEST_STRATEGY, snapshotIntervalMs: 0, migrations: [modelMigrations], loadModels: registeredModels });
+  const catalog = new ModelCatalog();
+  const svc = await DecisionService.open({ dataDir, strategyFiles: SERVICE_TEST_STRATEGY, snapshotIntervalMs: 0, migrations: [modelMigrations], loadModels: (c) => catalog.load(c) });
   try {
     // A small GBDT: many recent failures means risk.
     const rows: number[][] = [];
@@ -41,6 +42,8 @@ test('a registered model is scored inline by a deployed strategy, with reason co
     assert.ok(traced.score > 0.5 && traced.score <= 1);
     assert.equal(traced.reasons[0]!.feature, 'failed_logins_account_10m');
     assert.ok(traced.reasons[0]!.contribution > 0, 'four failures push the score up');
+    // Every score is watched: the monitor counted the four login events the model scored.
+    assert.match(catalog.metricsText(), new RegExp(`bulwark_model_scored_total\\{model="login_risk",version="${stored.version}"\\} 4`));
   } finally {
     await svc.close();
     rmSync(dataDir, { recursive: true, force: true });
