@@ -207,8 +207,7 @@ export class World {
 
     // Sellers (shops owned by a member) and their products.
     const productWeights: number[] = [];
-    for (const m of this.members) {
-      if (!rng.chance(0.012) || m.createdAt >= 0) continue;
+    const openShop = (m: (typeof this.members)[number]) => {
       const pop = rng.pareto(1, 1.2);
       const count = rng.range(2, 60);
       const base = rng.lognormal(18, 0.8);
@@ -221,7 +220,13 @@ export class World {
         this.productPrice.push(Math.max(0.99, Math.round(base * rng.lognormal(1, 0.6) * 100) / 100 - 0.01));
         productWeights.push(pop / (1 + k * 0.2));
       }
+    };
+    for (const m of this.members) {
+      if (!rng.chance(0.012) || m.createdAt >= 0) continue;
+      openShop(m);
     }
+    // A very small population may draw no shop at all; orders need at least one (large ones never get here).
+    if (this.sellers.length === 0 && this.members.length > 0) openShop(this.members.find((m) => m.createdAt < 0) ?? this.members[0]!);
     this.productPick = new WeightedChoice(productWeights);
 
     let wsum = 0;
