@@ -18,6 +18,10 @@ if (only.length === 0) {
   const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
   if (tsc.status !== 0) { console.error('type check failed'); process.exit(tsc.status ?? 1); }
 }
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...files];
-const run = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+// Under CI, property tests run on a fixed seed (override with FC_SEED); locally every run explores new cases.
+const env = { ...process.env, NODE_ENV: 'test' };
+if (process.env.CI && !env.FC_SEED) env.FC_SEED = '20261121';
+if (env.FC_SEED) console.log(`fast-check seed ${env.FC_SEED}`);
+const args = ['--import', 'tsx', '--import', './scripts/fast-check-seed.mjs', '--test', '--test-concurrency=2', ...files];
+const run = spawnSync(process.execPath, args, { stdio: 'inherit', env });
 process.exit(run.status ?? 1);
