@@ -6,12 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type HttpOptions } from '../server/http.ts';
 import { registerCaseRoutes, registeredApps } from '../server/routes-cases.ts';
 import { DecisionService } from '../server/service.ts';
-import { PG_URL } from '../server/test-support.ts';
+import { dropSchema, PG_URL } from '../server/test-support.ts';
 import { Moderation } from './index.ts';
 import type { Role } from './users.ts';
 
@@ -68,12 +67,7 @@ export async function startStack(backend: 'pglite' | 'postgres'): Promise<Stack>
       await app.close();
       await cases.close();
       await svc.close();
-      if (schema) {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await c.end();
-      }
+      if (schema) await dropSchema(schema);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

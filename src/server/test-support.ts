@@ -10,6 +10,13 @@ import { DecisionService, type ServiceOptions } from './service.ts';
 
 export const PG_URL = process.env.BULWARK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** Drops a test's PostgreSQL schema and everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try { await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`); } finally { await c.end(); }
+}
+
 export interface Running {
   svc: DecisionService;
   url: string;
@@ -44,12 +51,7 @@ export async function startService(o: { backend?: 'pglite' | 'postgres'; dataDir
     close: async () => {
       await app.close();
       await svc.close();
-      if (schema) {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await c.end();
-      }
+      if (schema) await dropSchema(schema);
       if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
