@@ -1,4 +1,5 @@
 // `bulwark serve` and `bulwark keys`: run the decision service, manage API keys.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ControlError, openControl, SCOPES, type Scope } from '../control/index.ts';
@@ -46,11 +47,17 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
     const k = await svc.control.keys.create({ name: 'development', scopes: ['ingest', 'read', 'admin'], actor: 'system' });
     say(`\nCreated a development API key with every scope (shown once; store it now):\n\n  ${k.key}\n`);
   }
+  // The console needs someone to sign in as: the first start creates an admin with a random password.
+  if ((await cases.users.list()).length === 0) {
+    const password = randomBytes(12).toString('base64url');
+    await cases.users.create({ username: 'admin', role: 'admin', password, actor: 'system' });
+    say(`Created the console user 'admin' with password ${password} (shown once; change it under Users and keys)\n`);
+  }
   const app = buildApp(svc, { bodyLimit: o.bodyLimit, cases, extraMetrics: () => models.metricsText() });
   const r = svc.recovery;
   say(`recovered: snapshot at ${r.snapshotPosition}, ${r.replayed} log records replayed, ${r.indexed} decisions indexed in ${r.ms} ms${r.truncatedBytes ? `; cut ${r.truncatedBytes} bytes of torn log tail` : ''}`);
   const address = await app.listen({ port: o.port, host: o.host });
-  say(`Bulwark is serving strategy ${svc.engine.plan.version} on ${address} (data in ${resolve(o.data)}, control plane on ${svc.control.backend})`);
+  say(`Bulwark is serving strategy ${svc.engine.plan.version} on ${address}, console at ${address}/ (data in ${resolve(o.data)}, control plane on ${svc.control.backend})`);
   say(`try: curl -s ${address}/v1/decide -H "Authorization: Bearer <key>" -H 'content-type: application/json' -d '{"id":"e1","type":"login","ts":${Date.UTC(2026, 0, 5)},"account":"a1","device":"d1","ip":"203.0.113.7","success":false,"method":"password"}'`);
   let stopping = false;
   const stop = async (sig: string) => {

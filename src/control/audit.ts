@@ -69,9 +69,14 @@ export class AuditLog {
       params.push(v);
       where.push(cond.replace('?', `$${params.length}`));
     };
-    if (q.actor !== undefined) add('actor = ?', q.actor);
-    if (q.action !== undefined) add('action = ?', q.action);
-    if (q.target !== undefined) add('target = ?', q.target);
+    // Exact match, or a prefix when the value ends in * ("case.*", "Account:*").
+    const match = (col: string, v: string) => {
+      if (v.endsWith('*')) add(`${col} LIKE ? ESCAPE '\\'`, v.slice(0, -1).replace(/[\\%_]/g, (c) => '\\' + c) + '%');
+      else add(`${col} = ?`, v);
+    };
+    if (q.actor !== undefined) match('actor', q.actor);
+    if (q.action !== undefined) match('action', q.action);
+    if (q.target !== undefined) match('target', q.target);
     if (q.since !== undefined) {
       checkDate('since', q.since);
       add('at >= ?::timestamptz', q.since.toISOString());

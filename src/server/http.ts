@@ -8,12 +8,15 @@ import { Access, actorOf, KeyCache } from './auth.ts';
 import { registerCaseRoutes } from './routes-cases.ts';
 import { registerBacktestRoutes } from './routes-backtest.ts';
 import { DecisionService, ServiceError, type DecideResult } from './service.ts';
+import { registerConsoleRoutes } from './routes-console.ts';
+import { registerConsole } from './console-static.ts';
 
 export interface HttpOptions {
   bodyLimit?: number; // bytes, default 1 MiB
   maxBatch?: number; // events per /v1/events call, default 1000
   cases?: Moderation; // moderation: its routes, console sessions, and its /metrics lines
   extraMetrics?: () => string; // more Prometheus lines, e.g. model monitors
+  console?: string | false; // the built web console to serve at /: a directory (default web/dist), or false for none
 }
 
 const Error = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }) });
@@ -67,7 +70,12 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     console.error(err);
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+  // The console's pages (client-side routes) fall back to its index.html; everything else is the API's 404.
+  const consolePages = opts.console === false ? null : registerConsole(app, opts.console);
+  app.setNotFoundHandler(async (req, reply) => {
+    if (consolePages?.(req, reply)) return reply;
+    return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
 
   const send = (reply: { code(n: number): { send(b: unknown): unknown }; header(k: string, v: string): unknown }, r: DecideResult) => {
     if (r.ok) { if (r.duplicate) reply.header('x-bulwark-duplicate', 'true'); return reply.code(200).send(r.decision); }
@@ -174,8 +182,17 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     keys.forget();
     return { id: req.params.id, revoked: true };
   });
-  app.get('/v1/audit', { onRequest: audit, schema: { querystring: Type.Object({ actor: Type.Optional(Type.String()), action: Type.Optional(Type.String()), target: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }) } }, async (req) =>
-    ({ entries: await svc.control.audit.list(req.query) }));
+  app.get('/v1/audit', { onRequest: audit, schema: { querystring: Type.Object({ actor: Type.Optional(Type.String({ maxLength: 200 })), action: Type.Optional(Type.String({ maxLength: 200 })), target: Type.Optional(Type.String({ maxLength: 700 })), from: Type.Optional(Type.String({ maxLength: 40 })), to: Type.Optional(Type.String({ maxLength: 40 })), before_id: Type.Optional(Type.Integer({ minimum: 1 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }) } }, async (req) => {
+    const { from, to, ...rest } = req.query;
+    // from/to: epoch ms or ISO-8601; actor, action and target match exactly, or as a prefix when they end in *.
+    const when = (v: string | undefined, name: string) => {
+      if (v === undefined || v === '') return undefined;
+      const d = new Date(/^\d+$/.test(v) ? Number(v) : v);
+      if (Number.isNaN(d.getTime())) throw new ServiceError(400, 'invalid_request', `${name} must be epoch ms or an ISO-8601 date-time, found '${v}'`);
+      return d;
+    };
+    return { entries: await svc.control.audit.list({ ...rest, since: when(from, 'from'), until: when(to, 'to') }) };
+  });
 
   app.get('/v1/admin/state', { onRequest: admin }, async () => ({ ...svc.engine.stateDigest(), stats: svc.engine.store.stats(), recovery: svc.recovery, log: svc.log.stats() }));
   app.post('/v1/admin/snapshot', { onRequest: admin }, async () => ({ snapshot: await svc.snapshot() }));
@@ -202,6 +219,7 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     } : undefined,
   });
   if (opts.cases) registerCaseRoutes(app, svc, opts.cases, access);
+  registerConsoleRoutes(app as never, svc, { read });
   app.addHook('onResponse', async (req, reply) => { svc.metrics.inc(svc.metrics.requests, `${req.routeOptions.url ?? 'unknown'} ${reply.statusCode}`); });
   return app;
 }

@@ -290,6 +290,27 @@ export class DecisionService {
     return e.personal && this.pseudonymise ? this.pseudonymise(id) : id;
   }
 
+  /** The recent events and decisions that involve an entity ("Type:stateId"), newest first. */
+  recentRecords(entity: string): { event: PreparedEvent; decision: Decision }[] {
+    const out: { event: PreparedEvent; decision: Decision }[] = [];
+    const list = this.recent.get(entity) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const r = this.readDecision(list[i]!);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /** The entities an event names ("Type:stateId"), from the live strategy's entity-typed fields. */
+  eventEntities(ev: PreparedEvent): string[] {
+    const out: string[] = [];
+    for (const [field, type] of this.entityFields.get(ev.type) ?? []) {
+      const v = ev[field];
+      if (typeof v === 'string') out.push(`${type}:${v}`);
+    }
+    return out;
+  }
+
   persona(type: string, id: string) {
     const sid = this.stateId(type, id);
     const p = this.engine.persona(type, sid);
@@ -340,13 +361,14 @@ export class DecisionService {
   }
 
   // ---- strategies ----
-  private async models(): Promise<ReadonlyMap<string, StrategyModel> | undefined> {
+  /** The models strategies may score (every registered version), as the compiler sees them. */
+  async strategyModels(): Promise<ReadonlyMap<string, StrategyModel> | undefined> {
     return this.opts.loadModels ? this.opts.loadModels(this.control) : undefined;
   }
 
   async uploadStrategy(name: string, files: StrategyFiles, actor: string) {
     this.requireName(name);
-    const c = compileStrategy(files, { models: await this.models() });
+    const c = compileStrategy(files, { models: await this.strategyModels() });
     if (!c.ok) throw new ServiceError(422, 'strategy_invalid', `the strategy has ${c.errors.length} error(s)`, c.errors.map(errorJson));
     return this.control.strategies.create({ name, files, actor });
   }
@@ -355,7 +377,7 @@ export class DecisionService {
     this.requireName(name);
     const v = await this.control.strategies.get(name, version);
     if (!v) throw new ServiceError(404, 'not_found', `strategy ${name} has no version ${version}`);
-    const { plan, lists } = compileVersion(name, v, this.pseudonymise, await this.models());
+    const { plan, lists } = compileVersion(name, v, this.pseudonymise, await this.strategyModels());
     const rec = await this.control.strategies.deploy(name, version, mode, actor);
     if (mode === 'live') {
       this.engine.setLive(plan);
@@ -377,7 +399,7 @@ export class DecisionService {
     this.requireName(name);
     const rec = await this.control.strategies.rollback(name, actor);
     const live = (await this.control.strategies.live(name))!;
-    const { plan, lists } = compileVersion(name, live, this.pseudonymise, await this.models());
+    const { plan, lists } = compileVersion(name, live, this.pseudonymise, await this.strategyModels());
     this.engine.setLive(plan);
     this.fileLists = lists;
     this.indexEntityFields(plan);

@@ -10,3 +10,5 @@ export type { BatchHandler, CampaignInfo, ProgressHandler, SimOptions, SimSummar
 export { writeSimulation } from './write.ts';
 export type { WrittenSimulation } from './write.ts';
 export type { Knobs } from './plan.ts';
+export { sendSimulation } from './send.ts';
+export type { SendOptions, SendSummary } from './send.ts';

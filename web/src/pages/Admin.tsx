@@ -1,0 +1,5 @@
+import { PageHeader, Empty } from '../ui.tsx';
+
+export function Admin() {
+  return <><PageHeader title="Admin" /><Empty title="Not built yet" /></>;
+}
