@@ -53,7 +53,7 @@ export async function serveCommand(o: ServeOptions): Promise<number> {
     await cases.users.create({ username: 'admin', role: 'admin', password, actor: 'system' });
     say(`Created the console user 'admin' with password ${password} (shown once; change it under Users and keys)\n`);
   }
-  const app = buildApp(svc, { bodyLimit: o.bodyLimit, cases, extraMetrics: () => models.metricsText() });
+  const app = buildApp(svc, { bodyLimit: o.bodyLimit, cases, models, extraMetrics: () => models.metricsText() });
   const r = svc.recovery;
   say(`recovered: snapshot at ${r.snapshotPosition}, ${r.replayed} log records replayed, ${r.indexed} decisions indexed in ${r.ms} ms${r.truncatedBytes ? `; cut ${r.truncatedBytes} bytes of torn log tail` : ''}`);
   const address = await app.listen({ port: o.port, host: o.host });

@@ -4,7 +4,7 @@ import type { Dataset } from './dataset.ts';
 import { trainGbdt, defaultGbdtParams } from './gbdt.ts';
 import type { GbdtParams } from './gbdt.ts';
 import { trainLogistic } from './logistic.ts';
-import { averagePrecision, ksStatistic, logLoss, precisionAtFpr, recallAtK, rocAuc } from './metrics.ts';
+import { averagePrecision, calibrationTable, ksStatistic, logLoss, prCurve, precisionAtFpr, recallAtK, rocAuc, rocCurve, type CalibrationBin } from './metrics.ts';
 import { monitorReference } from './monitor.ts';
 import type { ModelInput, NewModelVersion } from './registry.ts';
 import { datasetOf, featureColumns } from './table.ts';
@@ -61,6 +61,47 @@ function rank(scores: ArrayLike<number>, labels: Uint8Array): RankMetrics {
   };
 }
 
+/** What the training report draws: ROC and PR curves (thinned to ~100 points), calibration, and global importance. */
+export interface TrainingReport {
+  roc: { fpr: number; tpr: number }[];
+  pr: { recall: number; precision: number }[];
+  calibration: CalibrationBin[];
+  /** Mean |contribution| per feature over a sample of test rows (TreeSHAP for trees, coefficient × value for linear), largest first. */
+  importance: { feature: string; mean_abs: number }[];
+}
+
+const r4 = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+function thin<T>(points: T[], n = 100): T[] {
+  if (points.length <= n) return points;
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(points[Math.round((i * (points.length - 1)) / (n - 1))]!);
+  return out;
+}
+
+export function trainingReport(scores: Float64Array, labels: Uint8Array, test: Dataset, contribute: (row: Float64Array, out: Float64Array) => void, sample = 500): TrainingReport {
+  const width = test.featureNames.length;
+  const sum = new Float64Array(width);
+  const row = new Float64Array(width);
+  const phi = new Float64Array(width);
+  const n = Math.min(sample, test.rows);
+  for (let k = 0; k < n; k++) {
+    const i = Math.floor((k * test.rows) / n);
+    for (let f = 0; f < width; f++) row[f] = test.columns[f]![i]!;
+    phi.fill(0);
+    contribute(row, phi);
+    for (let f = 0; f < width; f++) sum[f]! += Math.abs(phi[f]!);
+  }
+  const importance = test.featureNames.map((feature, f) => ({ feature, mean_abs: n ? r4(sum[f]! / n) : 0 }))
+    .sort((a, b) => b.mean_abs - a.mean_abs).slice(0, 25);
+  return {
+    roc: thin(rocCurve(scores, labels)).map((p) => ({ fpr: r4(p.fpr), tpr: r4(p.tpr) })),
+    pr: thin(prCurve(scores, labels)).map((p) => ({ recall: r4(p.recall), precision: r4(p.precision) })),
+    calibration: calibrationTable(scores, labels).map((b) => ({ ...b, meanPredicted: r4(b.meanPredicted), observedRate: r4(b.observedRate) })),
+    importance,
+  };
+}
+
 function subset(d: Dataset, from: number, to: number): Dataset {
   return { columns: d.columns.map((c) => c.subarray(from, to)), labels: d.labels.subarray(from, to), featureNames: d.featureNames, rows: to - from };
 }
@@ -101,6 +142,7 @@ export function runExperiment(t: Table, o: ExperimentOptions): ExperimentResult 
   let model: NewModelVersion['model'];
   let trees: number | null = null;
   let params: Record<string, unknown>;
+  let contribute: (row: Float64Array, out: Float64Array) => void;
   if (o.kind === 'gbdt') {
     const p: Partial<GbdtParams> = { ...o.gbdt, onRound: o.onRound };
     const hasValid = valid.rows > 0 && count(valid) > 0;
@@ -109,6 +151,7 @@ export function runExperiment(t: Table, o: ExperimentOptions): ExperimentResult 
     trainScores = fit.model.predictDataset(train);
     model = fit.model.toJSON();
     trees = fit.bestRounds;
+    contribute = (row, out) => out.set(fit.model.shap(row).contributions);
     const { onRound: _, ...rest } = { ...defaultGbdtParams, ...o.gbdt };
     params = { ...rest, trees_kept: fit.bestRounds, stopped_early: fit.stoppedEarly };
   } else {
@@ -117,6 +160,7 @@ export function runExperiment(t: Table, o: ExperimentOptions): ExperimentResult 
     trainScores = m.predictDataset(train);
     model = m.toJSON();
     params = { l2: 1 };
+    contribute = (row, out) => out.set(m.contributions(row).contributions);
   }
   const metrics = { ...rank(testScores, test.labels), log_loss: Math.round(logLoss(testScores, test.labels) * 1e5) / 1e5 };
   // The strategy's ranking of the same test rows: its verdict first (block > review > challenge > allow), then its
@@ -152,7 +196,7 @@ export function runExperiment(t: Table, o: ExperimentOptions): ExperimentResult 
     version: {
       kind: o.kind, inputs, fingerprint: '', model, source: 'train', reference: monitorReference(train, trainScores),
       params: { ...params, label: o.label, kinds: o.kinds ?? null, type: o.type ?? null, test_fraction: o.testFraction, valid_fraction: o.validFraction },
-      metrics: { test: metrics, strategy_on_test: strategy, strategy_score_only_on_test: strategyScoreOnly, rows: { train: train.rows, valid: valid.rows, test: test.rows }, positives: { train: count(train), valid: count(valid), test: count(test) } },
+      metrics: { test: metrics, report: trainingReport(testScores, test.labels, test, contribute), strategy_on_test: strategy, strategy_score_only_on_test: strategyScoreOnly, rows: { train: train.rows, valid: valid.rows, test: test.rows }, positives: { train: count(train), valid: count(valid), test: count(test) } },
     },
   };
   return result;

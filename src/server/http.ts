@@ -9,6 +9,7 @@ import { registerCaseRoutes } from './routes-cases.ts';
 import { registerBacktestRoutes } from './routes-backtest.ts';
 import { DecisionService, ServiceError, type DecideResult } from './service.ts';
 import { registerConsoleRoutes } from './routes-console.ts';
+import { registerModelRoutes, type ModelCatalog } from './models.ts';
 import { registerConsole } from './console-static.ts';
 
 export interface HttpOptions {
@@ -16,6 +17,7 @@ export interface HttpOptions {
   maxBatch?: number; // events per /v1/events call, default 1000
   cases?: Moderation; // moderation: its routes, console sessions, and its /metrics lines
   extraMetrics?: () => string; // more Prometheus lines, e.g. model monitors
+  models?: ModelCatalog; // the served models: GET /v1/models with their monitors
   console?: string | false; // the built web console to serve at /: a directory (default web/dist), or false for none
 }
 
@@ -220,6 +222,7 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
   });
   if (opts.cases) registerCaseRoutes(app, svc, opts.cases, access);
   registerConsoleRoutes(app as never, svc, { read });
+  if (opts.models) registerModelRoutes(app as never, svc.control, opts.models, read);
   app.addHook('onResponse', async (req, reply) => { svc.metrics.inc(svc.metrics.requests, `${req.routeOptions.url ?? 'unknown'} ${reply.statusCode}`); });
   return app;
 }

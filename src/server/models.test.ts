@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { datasetFromRows, ModelRegistry, modelMigrations, trainGbdt, type NewModelVersion } from '../ml/index.ts';
+import { buildApp } from './http.ts';
 import { ModelCatalog } from './models.ts';
 import { DecisionService } from './service.ts';
 import { login, SERVICE_TEST_STRATEGY, T0 } from './test-support.ts';
@@ -44,6 +45,27 @@ test('a registered model is scored inline by a deployed strategy, with reason co
     assert.ok(traced.reasons[0]!.contribution > 0, 'four failures push the score up');
     // Every score is watched: the monitor counted the four login events the model scored.
     assert.match(catalog.metricsText(), new RegExp(`bulwark_model_scored_total\\{model="login_risk",version="${stored.version}"\\} 4`));
+
+    // The console reads the registry and the monitors over HTTP.
+    const { key } = await svc.control.keys.create({ name: 'reader', scopes: ['read'], actor: 'test' });
+    const app = buildApp(svc, { models: catalog, console: false });
+    try {
+      const get = async (path: string) => { const res = await app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${key}` } }); return { status: res.statusCode, body: res.json() }; };
+      const list = await get('/v1/models');
+      assert.equal(list.status, 200);
+      assert.equal(list.body.models.length, 1);
+      assert.equal(list.body.models[0].name, 'login_risk');
+      assert.equal(list.body.models[0].monitor.observed, 4);
+      assert.equal(list.body.models[0].monitor.status, 'no_reference', 'no training reference: drift cannot be measured');
+      const one = await get(`/v1/models/login_risk/${stored.version}`);
+      assert.equal(one.status, 200);
+      assert.equal(one.body.trees, 20);
+      assert.equal(one.body.model, undefined, 'the model body stays out of the console');
+      assert.equal(one.body.monitor.observed, 4);
+      assert.equal((await get('/v1/models/login_risk/99')).status, 404);
+    } finally {
+      await app.close();
+    }
   } finally {
     await svc.close();
     rmSync(dataDir, { recursive: true, force: true });
