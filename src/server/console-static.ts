@@ -28,9 +28,10 @@ function wantsPage(req: FastifyRequest): boolean {
 export function registerConsole(app: FastifyInstance, dir = DEFAULT_CONSOLE_DIR): (req: FastifyRequest, reply: FastifyReply) => boolean {
   const built = existsSync(`${dir}/index.html`);
   if (built) {
-    // Hashed assets never change under their name; index.html must always be revalidated.
+    // Files are looked up per request (wildcard), so a rebuild is served without a restart. Hashed assets
+    // never change under their name; index.html must always be revalidated.
     void app.register(fastifyStatic, {
-      root: dir, prefix: '/', wildcard: false, index: ['index.html'],
+      root: dir, prefix: '/', wildcard: true, index: ['index.html'],
       setHeaders: (reply, path) => void reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
     });
   } else {

@@ -12,6 +12,7 @@ import { CaseList, CasePage } from './pages/Cases.tsx';
 import { Lists } from './pages/Lists.tsx';
 import { Audit } from './pages/Audit.tsx';
 import { Admin } from './pages/Admin.tsx';
+import { Models } from './pages/Models.tsx';
 
 interface Route { pattern: string; permission: string; render: (p: Record<string, string>) => ReactNode }
 
@@ -23,6 +24,7 @@ const ROUTES: Route[] = [
   { pattern: '/cases', permission: 'read', render: () => <CaseList /> },
   { pattern: '/cases/:id', permission: 'read', render: (p) => <CasePage id={p.id!} /> },
   { pattern: '/lists', permission: 'read', render: () => <Lists /> },
+  { pattern: '/models', permission: 'read', render: () => <Models /> },
   { pattern: '/audit', permission: 'audit', render: () => <Audit /> },
   { pattern: '/admin', permission: 'admin', render: () => <Admin /> },
 ];
@@ -33,6 +35,7 @@ const NAV: { to: string; label: string; permission: string; icon: string }[] = [
   { to: '/entities', label: 'Entities', permission: 'read', icon: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0z' },
   { to: '/cases', label: 'Cases', permission: 'read', icon: 'M3 7h18v13H3zM8 7V4h8v3' },
   { to: '/lists', label: 'Lists', permission: 'read', icon: 'M8 6h13M8 12h13M8 18h13M3 6h1M3 12h1M3 18h1' },
+  { to: '/models', label: 'Models', permission: 'read', icon: 'M4 19l5-6 4 3 7-9M4 5v14h16' },
   { to: '/audit', label: 'Audit log', permission: 'audit', icon: 'M12 8v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z' },
   { to: '/admin', label: 'Users and keys', permission: 'admin', icon: 'M15 7a4 4 0 1 1-8 0 4 4 0 0 1 8 0zM3 21a8 8 0 0 1 13-6M19 14v6M16 17h6' },
 ];

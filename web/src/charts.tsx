@@ -68,3 +68,37 @@ export function Sparkline({ values, color = '#2a6df4', width = 120, height = 28 
     </svg>
   );
 }
+
+/** An x/y line chart (curves such as ROC and precision-recall); x and y in [0,1] unless given. */
+export function XYChart({ x, series, height = 240, xLabel, yLabel, diagonal = false }: { x: number[]; series: Series[]; height?: number; xLabel: string; yLabel: string; diagonal?: boolean }) {
+  const key = JSON.stringify([x.length, x[0], x[x.length - 1], series.map((s) => [s.label, s.values.length]), height]);
+  const ref = useResizingPlot((width) => {
+    const all = diagonal ? [...series, { label: 'chance', values: x, color: '#9ca3af' }] : series;
+    const opts: uPlot.Options = {
+      width, height,
+      legend: { show: true },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
+      axes: [{ label: xLabel, stroke: '#6b7280', grid: { stroke: '#eef0f3' } }, { label: yLabel, stroke: '#6b7280', grid: { stroke: '#eef0f3' }, size: 48 }],
+      series: [{ label: xLabel }, ...all.map((s, i) => ({ label: s.label, stroke: s.color ?? PALETTE[i % PALETTE.length]!, width: s.label === 'chance' ? 1 : 2, dash: s.label === 'chance' ? [4, 4] : undefined, points: { show: false } }))],
+    };
+    return new uPlot(opts, [x, ...all.map((s) => s.values)] as uPlot.AlignedData, undefined as unknown as HTMLElement);
+  }, [key]);
+  return <div className="chart" ref={ref} role="img" aria-label={`${yLabel} against ${xLabel}`} />;
+}
+
+/** Horizontal bars with labels: importance, drift per input. */
+export function Bars({ items, format = (v) => v.toFixed(3), color = '#2a6df4', max }: { items: { label: string; value: number; color?: string }[]; format?: (v: number) => string; color?: string; max?: number }) {
+  const top = max ?? Math.max(1e-12, ...items.map((i) => i.value));
+  return (
+    <div className="bars">
+      {items.map((i) => (
+        <div className="bar-row" key={i.label}>
+          <span className="bar-label" title={i.label}>{i.label}</span>
+          <span className="bar-track"><span className="bar-fill" style={{ width: `${Math.min(100, (i.value / top) * 100)}%`, background: i.color ?? color }} /></span>
+          <span className="bar-value">{format(i.value)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
