@@ -1,8 +1,8 @@
 // Streams simulated traffic to a running server (POST /v1/events in batches): demo traffic for the console,
 // load for a staging server. Each run gets its own event ids, and its timeline is re-timed so the server
-// accepts it live: with a rate, every event carries the time it is sent; without one, the run is squeezed
-// into the last four minutes (inside the default five-minute lateness). Either way traffic is denser in
-// time than the simulated week, so velocity rules fire more often than in `bulwark sim` files.
+// accepts it live: a run longer than four minutes of simulated time is squeezed into the four minutes
+// before it starts (inside the default five-minute lateness), so its traffic is denser in time than the
+// simulated week and velocity rules fire more often than in `bulwark sim` files. `rate` only paces sending.
 import { simulate } from './simulate.ts';
 import type { SimEvent } from './catalogue.ts';
 
@@ -39,7 +39,6 @@ export async function sendSimulation(o: SendOptions): Promise<SendSummary> {
   const base = o.url.replace(/\/+$/, '');
   for (let i = 0; i < events.length; i += size) {
     const chunk = events.slice(i, i + size);
-    if (o.rate && o.rate > 0) { const now = Date.now(); for (const e of chunk) e.ts = now; }
     const res = await fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key}` }, body: JSON.stringify({ events: chunk }) });
     const body = (await res.json().catch(() => null)) as { results?: { decision?: { verdict: string }; error?: { code: string } }[]; error?: { message: string } } | null;
     if (!res.ok || !body?.results) throw new Error(`the server refused the batch at event ${i}: HTTP ${res.status} ${body?.error?.message ?? ''}`.trim());
