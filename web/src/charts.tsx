@@ -34,7 +34,7 @@ export function TimeChart({ ts, series, height = 220, stacked = false, yFormat, 
     let ys = series.map((s) => s.values);
     if (stacked) {
       const acc = new Array<number>(xs.length).fill(0);
-      ys = series.map((s) => s.values.map((v, i) => (acc[i] = acc[i]! + (v ?? 0))));
+      ys = series.map((s) => s.values.map((v, i) => (v === null ? null : (acc[i] = acc[i]! + v))));
     }
     const opts: uPlot.Options = {
       width,

@@ -36,11 +36,13 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return out;
 }
 
-export function Link({ to, children, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
+export function Link({ to, children, onClick: own, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
+  // The caller's onClick runs first; it can cancel the navigation with preventDefault.
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
-    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    own?.(e);
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     navigate(to);
   };
-  return <a href={to} onClick={onClick} {...rest}>{children}</a>;
+  return <a href={to} {...rest} onClick={onClick}>{children}</a>;
 }
