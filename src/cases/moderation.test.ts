@@ -192,6 +192,9 @@ for (const backend of ['pglite', 'postgres'] as const) {
       assert.equal(esc.body.case.queue, 'escalations');
       assert.equal(esc.body.case.status, 'open');
       assert.equal((await call('POST', `/v1/cases/${id}/claim`, undefined, { token: tokens.reviewer })).status, 403, 'alice does not work escalations');
+      const again = await call('POST', '/v1/cases/next', { queue: 'escalations' }, { token: tokens.reviewer2 });
+      assert.notEqual(again.body.case?.id, id, 'next does not hand bob back the case he escalated');
+      if (again.body.case) assert.equal((await call('POST', `/v1/cases/${again.body.case.id}/release`, undefined, { token: tokens.reviewer2 })).status, 200);
       assert.equal((await call('POST', `/v1/cases/${id}/assign`, { username: 'bob' }, { token: tokens.admin })).body.case.assignee, 'user:bob');
       const info = await call('POST', `/v1/cases/${id}/actions`, { action: 'request_info', reason: 'fake_account' }, { token: tokens.reviewer2 });
       assert.equal(info.body.case.status, 'pending_info');

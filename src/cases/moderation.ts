@@ -303,7 +303,7 @@ export class Moderation {
   }
 
   /**
-   * Claims the most urgent case the reviewer may work: overdue first, then priority plus age. Rows
+   * Claims the most urgent case the reviewer may work (not one they escalated): overdue first, then priority plus age. Rows
    * another reviewer is claiming are skipped (FOR UPDATE SKIP LOCKED), so two calls never get one case.
    */
   async next(r: Reviewer, queue?: string): Promise<Case | null> {
@@ -321,6 +321,8 @@ export class Moderation {
          WHERE (status = 'open' OR (status = 'claimed' AND claimed_at < now() - $2::int * interval '1 second'))
            AND ($1::text[] IS NULL OR queue = ANY ($1::text[]))
            AND (excluded_reviewer IS NULL OR excluded_reviewer <> $3)
+           -- An escalation is for someone else: next never hands a case back to the reviewer who escalated it.
+           AND NOT EXISTS (SELECT 1 FROM case_actions a WHERE a.case_id = cases.id AND a.actor = $3 AND a.action = 'escalate')
          ORDER BY (due_at <= now()) DESC, priority + extract(epoch FROM now() - opened_at) / 3600.0 * $4 DESC, id
          LIMIT 1 FOR UPDATE SKIP LOCKED`,
         [queues, ttl, r.actor, this.opts.agePointsPerHour ?? 2],

@@ -112,7 +112,13 @@ test('console routes: overview, check as you type, entity search and linked enti
   assert.equal(edge('Account:alice', 'Device:shared-dev').weight, 2, 'two events, counted once each');
   assert.equal(edge('Account:bob', 'Device:shared-dev').weight, 1);
   const ipNode = links.body.nodes.find((n: { type: string }) => n.type === 'Ip');
-  assert.ok(ipNode && !ipNode.label.includes('203.0.113.7'), 'personal ids are shown as they are in state (pseudonymised)');
+  assert.ok(ipNode && ipNode.id.startsWith('Ip:~') && !ipNode.label.includes('203.0.113.7'), 'personal ids are shown by their pseudonym, marked ~');
+  // The marked pseudonym finds the same persona as the raw id.
+  const byPseudonym = await s.call('GET', `/v1/entities/Ip/${encodeURIComponent(ipNode.label)}`);
+  const byRaw = await s.call('GET', '/v1/entities/Ip/203.0.113.7');
+  assert.equal(byPseudonym.body.state_id, byRaw.body.state_id);
+  assert.equal(byPseudonym.body.decisions.length, byRaw.body.decisions.length);
+  assert.ok(byRaw.body.decisions.length >= 3);
   assert.equal((await s.call('GET', '/v1/entities/Nope/x/links')).status, 404);
 });
 

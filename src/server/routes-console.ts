@@ -62,7 +62,7 @@ export function registerConsoleRoutes(app: FastifyInstance, svc: DecisionService
 
 /**
  * Entities seen in the same events as this one (hop 1), and the entities those share events with (hop 2),
- * from each entity's recent decisions. Ids are the ids in state (pseudonymised for personal types).
+ * from each entity's recent decisions. Personal entities appear by pseudonym, as "Type:~pseudonym".
  */
 export function linkGraph(svc: DecisionService, type: string, id: string): LinkGraph {
   const centre = `${type}:${svc.stateId(type, id)}`;
@@ -103,5 +103,14 @@ export function linkGraph(svc: DecisionService, type: string, id: string): LinkG
   for (const n of [...nodes.values()]) if (n.hop === 1) visit(n.id, true, 1);
   // Second-hop nodes get their own verdict and decision count, not their neighbours.
   for (const n of nodes.values()) if (n.hop === 2) visit(n.id, false, 2);
-  return { nodes: [...nodes.values()], edges: [...edges.values()] };
+  // Personal entities are named by their pseudonym, marked "~" as cases name them (GET /v1/entities/Ip/~p_… finds them).
+  const entities = svc.engine.plan.checked.entities;
+  const shown = (key: string) => {
+    const i = key.indexOf(':');
+    return entities.get(key.slice(0, i))?.personal && svc.pseudonymise ? `${key.slice(0, i)}:~${key.slice(i + 1)}` : key;
+  };
+  return {
+    nodes: [...nodes.values()].map((n) => ({ ...n, id: shown(n.id), label: shown(n.id).slice(n.type.length + 1) })),
+    edges: [...edges.values()].map((e) => ({ ...e, source: shown(e.source), target: shown(e.target) })),
+  };
 }

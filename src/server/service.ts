@@ -287,7 +287,9 @@ export class DecisionService {
   stateId(type: string, id: string): string {
     const e = this.engine.plan.checked.entities.get(type);
     if (!e) throw new ServiceError(404, 'unknown_entity_type', `unknown entity type '${type}'; known: ${[...this.engine.plan.checked.entities.keys()].join(', ')}`);
-    return e.personal && this.pseudonymise ? this.pseudonymise(id) : id;
+    if (!e.personal || !this.pseudonymise) return id;
+    // "~p_…" names a personal entity by its pseudonym (as cases and the links graph do): it is the state id already.
+    return id.startsWith('~') ? id.slice(1) : this.pseudonymise(id);
   }
 
   /** The recent events and decisions that involve an entity ("Type:stateId"), newest first. */
