@@ -1,4 +1,5 @@
-// Runs the whole suite: type check, then every *.test.ts under src/ through node:test + tsx.
+// Runs the whole suite: type checks (server and console), the console build, then every *.test.ts under src/
+// and web/e2e/ through node:test + tsx. The e2e tests drive Debian's chromium (/usr/bin/chromium) with playwright-core.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +14,17 @@ function find(dir, out = []) {
 }
 
 const only = process.argv.slice(2);
-const files = find('src').filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const files = [...find('src'), ...find('web/e2e')].filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
 if (only.length === 0) {
   const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
   if (tsc.status !== 0) { console.error('type check failed'); process.exit(tsc.status ?? 1); }
+  const web = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'web/tsconfig.json'], { stdio: 'inherit' });
+  if (web.status !== 0) { console.error('console type check failed'); process.exit(web.status ?? 1); }
+}
+// The e2e tests serve web/dist: build it if its sources changed.
+if (files.some((f) => f.startsWith('web/'))) {
+  const build = spawnSync(process.execPath, ['scripts/build-console.mjs'], { stdio: 'inherit' });
+  if (build.status !== 0) { console.error('console build failed'); process.exit(build.status ?? 1); }
 }
 // Under CI, property tests run on a fixed seed (override with FC_SEED); locally every run explores new cases.
 const env = { ...process.env, NODE_ENV: 'test' };

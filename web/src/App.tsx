@@ -71,6 +71,7 @@ export function App() {
     <SessionContext.Provider value={{ me, can, logout }}>
       <div className="shell">
         <nav className="sidebar" aria-label="Main">
+          <div className="sidebar-inner">
           <div className="brand">
             <svg width="22" height="22" viewBox="0 0 16 16" aria-hidden="true"><path d="M8 1 2 3.5v4C2 11 4.6 14 8 15c3.4-1 6-4 6-7.5v-4z" fill="#2a6df4" /></svg>
             Bulwark
@@ -85,6 +86,7 @@ export function App() {
             <div className="who">{me.actor.replace(/^user:/, '')}</div>
             <div className="role">{me.role ?? me.kind}</div>
             <button className="btn small ghost" onClick={logout}>Sign out</button>
+          </div>
           </div>
         </nav>
         <main className="content">{page}</main>
