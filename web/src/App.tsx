@@ -1,18 +1,22 @@
 // The console shell: who is signed in, the navigation their role allows, and the page for the current path.
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, del, onUnauthorized, type Me } from './api.ts';
 import { SessionContext } from './hooks.ts';
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { Loading } from './ui.tsx';
 import { Login } from './pages/Login.tsx';
 import { Overview } from './pages/Overview.tsx';
-import { Strategies } from './pages/Strategies.tsx';
-import { EntitySearch, EntityPage } from './pages/Entities.tsx';
-import { CaseList, CasePage } from './pages/Cases.tsx';
 import { Lists } from './pages/Lists.tsx';
 import { Audit } from './pages/Audit.tsx';
 import { Admin } from './pages/Admin.tsx';
 import { Models } from './pages/Models.tsx';
+
+// The heavy pages load on first visit: the editor (CodeMirror) and the graphs (cytoscape) stay out of the first download.
+const Strategies = lazy(() => import('./pages/Strategies.tsx').then((m) => ({ default: m.Strategies })));
+const EntitySearch = lazy(() => import('./pages/Entities.tsx').then((m) => ({ default: m.EntitySearch })));
+const EntityPage = lazy(() => import('./pages/Entities.tsx').then((m) => ({ default: m.EntityPage })));
+const CaseList = lazy(() => import('./pages/Cases.tsx').then((m) => ({ default: m.CaseList })));
+const CasePage = lazy(() => import('./pages/Cases.tsx').then((m) => ({ default: m.CasePage })));
 
 interface Route { pattern: string; permission: string; render: (p: Record<string, string>) => ReactNode }
 
@@ -89,7 +93,7 @@ export function App() {
           </div>
           </div>
         </nav>
-        <main className="content">{page}</main>
+        <main className="content"><Suspense fallback={<Loading what="Loading the page" />}>{page}</Suspense></main>
       </div>
     </SessionContext.Provider>
   );
