@@ -122,7 +122,7 @@ test('analyst: a syntax error shows inline as it is typed, the fix clears it, a 
   await page.context().close();
 });
 
-test('admin: lists, the audit log and users and keys', async () => {
+test('admin: lists, the audit log, models and users and keys', async () => {
   const page = await signIn(browser, server, 'admin', server.adminPassword);
   await nav(page, 'Lists');
   await page.getByText('disposable_domains').first().waitFor();
@@ -131,6 +131,9 @@ test('admin: lists, the audit log and users and keys', async () => {
   // The analyst's shadow deployment is in the audit log, attributed to them.
   await page.getByText('user:andy').first().waitFor();
   await shot(page, 'audit', { fullPage: false });
+  await nav(page, 'Models');
+  await page.getByText('No models registered').waitFor();
+  await shot(page, 'models', { fullPage: false });
   await nav(page, 'Users and keys');
   await page.getByText('rita').first().waitFor();
   await shot(page, 'admin');
