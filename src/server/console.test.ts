@@ -100,6 +100,10 @@ test('console routes: overview, check as you type, entity search and linked enti
   assert.deepEqual(found.body.matches.map((m: { entity: string }) => m.entity), ['Account:alice']);
   assert.equal(found.body.matches[0].decisions, 2);
   assert.deepEqual((await s.call('GET', '/v1/entities?q=nobody')).body.matches, []);
+  assert.equal((await s.call('GET', '/v1/entities?q=%20%20')).status, 400, 'a blank id is refused');
+  assert.equal((await s.call('GET', '/v1/entities')).status, 400);
+  const padded = await s.call('GET', '/v1/entities?q=%20alice%20');
+  assert.deepEqual(padded.body.matches.map((m: { entity: string }) => m.entity), ['Account:alice'], 'the id is trimmed');
 
   const links = await s.call('GET', '/v1/entities/Account/alice/links');
   assert.equal(links.status, 200);

@@ -11,6 +11,7 @@ import { DecisionService, ServiceError, type DecideResult } from './service.ts';
 import { registerConsoleRoutes } from './routes-console.ts';
 import { registerModelRoutes, type ModelCatalog } from './models.ts';
 import { registerConsole } from './console-static.ts';
+import { parseTime } from '../backtest/index.ts';
 
 export interface HttpOptions {
   bodyLimit?: number; // bytes, default 1 MiB
@@ -188,10 +189,12 @@ export function buildApp(svc: DecisionService, opts: HttpOptions = {}): FastifyI
     const { from, to, ...rest } = req.query;
     // from/to: epoch ms or ISO-8601; actor, action and target match exactly, or as a prefix when they end in *.
     const when = (v: string | undefined, name: string) => {
-      if (v === undefined || v === '') return undefined;
-      const d = new Date(/^\d+$/.test(v) ? Number(v) : v);
-      if (Number.isNaN(d.getTime())) throw new ServiceError(400, 'invalid_request', `${name} must be epoch ms or an ISO-8601 date-time, found '${v}'`);
-      return d;
+      try {
+        const t = parseTime(v, name);
+        return t === undefined ? undefined : new Date(t);
+      } catch (e) {
+        throw new ServiceError(400, 'invalid_request', (e as Error).message);
+      }
     };
     return { entries: await svc.control.audit.list({ ...rest, since: when(from, 'from'), until: when(to, 'to') }) };
   });

@@ -63,6 +63,8 @@ test('a registered model is scored inline by a deployed strategy, with reason co
       assert.equal(one.body.model, undefined, 'the model body stays out of the console');
       assert.equal(one.body.monitor.observed, 4);
       assert.equal((await get('/v1/models/login_risk/99')).status, 404);
+      assert.equal((await get('/v1/models/login_risk/v1')).status, 400, 'a version is a number');
+      assert.equal((await get('/v1/models/login_risk/0')).status, 400);
     } finally {
       await app.close();
     }

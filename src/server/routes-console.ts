@@ -33,20 +33,22 @@ export function registerConsoleRoutes(app: FastifyInstance, svc: DecisionService
     const c = r.checked;
     return {
       ok: r.errors.length === 0,
-      errors: r.errors.map((e) => ({ ...errorJson(e), file: e.loc.file, line: e.loc.line, col: e.loc.col })),
+      errors: r.errors.map(errorJson),
       summary: { entities: c.entities.size, events: c.events.size, features: c.features.size, aggregates: c.aggregates.length, rules: c.rules.length, tests: c.tests.length },
     };
   });
 
   // Which entity types know this id: state (features, labels, signals) or recent decisions.
-  app.get('/v1/entities', { onRequest: read, schema: { querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 512 }) }) } }, async (req) => {
+  app.get('/v1/entities', { onRequest: read, schema: { querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 512, pattern: '\\S' }) }) } }, async (req) => {
     const q = (req.query as { q: string }).q.trim();
     const matches: { entity: string; type: string; id: string; features: number; decisions: number }[] = [];
     for (const type of svc.engine.plan.checked.entities.keys()) {
-      const p = svc.persona(type, q);
+      const sid = svc.stateId(type, q);
+      const p = svc.engine.persona(type, sid);
       const features = p.features.filter((f) => f.value !== null && f.value !== 0).length;
-      if (features === 0 && p.decisions.length === 0 && p.labels.length === 0) continue;
-      matches.push({ entity: `${type}:${q}`, type, id: q, features, decisions: p.decisions.length });
+      const decisions = svc.recentCount(`${type}:${sid}`);
+      if (features === 0 && decisions === 0 && p.labels.length === 0) continue;
+      matches.push({ entity: `${type}:${q}`, type, id: q, features, decisions });
     }
     matches.sort((a, b) => b.decisions - a.decisions || b.features - a.features);
     return { matches };

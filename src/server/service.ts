@@ -303,6 +303,11 @@ export class DecisionService {
     return out;
   }
 
+  /** How many recent decisions are indexed for an entity ("Type:stateId"), without reading them. */
+  recentCount(entity: string): number {
+    return this.recent.get(entity)?.length ?? 0;
+  }
+
   /** The entities an event names ("Type:stateId"), from the live strategy's entity-typed fields. */
   eventEntities(ev: PreparedEvent): string[] {
     const out: string[] = [];
@@ -318,7 +323,7 @@ export class DecisionService {
     const p = this.engine.persona(type, sid);
     const personal = this.engine.plan.checked.entities.get(type)!.personal;
     const lists = this.engine.plan.lists.filter((l) => this.engine.lists.get(l.name)?.has(personal && this.pseudonymise ? sid : id)).map((l) => l.name);
-    const decisions = (this.recent.get(`${type}:${sid}`) ?? []).slice().reverse().map((pos) => this.readDecision(pos)?.decision).filter((d): d is Decision => !!d);
+    const decisions = this.recentRecords(`${type}:${sid}`).map((r) => r.decision);
     const signals = this.engine.store.signals.list(`${type}:${sid}`);
     return { entity: `${type}:${id}`, state_id: sid, features: p.features, labels: p.labels, signals, lists, decisions };
   }

@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 export const VERDICT_COLORS: Record<string, string> = { allow: '#3aa76d', challenge: '#e0a526', review: '#3b82f6', block: '#dc4c4c' };
-export const PALETTE = ['#2a6df4', '#dc4c4c', '#3aa76d', '#e0a526', '#8b5cf6', '#0ea5a4', '#f97316', '#64748b'];
+const PALETTE = ['#2a6df4', '#dc4c4c', '#3aa76d', '#e0a526', '#8b5cf6', '#0ea5a4', '#f97316', '#64748b'];
 
 export interface Series { label: string; values: (number | null)[]; color?: string }
 
