@@ -1,7 +1,8 @@
 // The per-event pipeline: prepare, dedupe, lateness, load keys, update aggregates once, evaluate live and shadow plans, commit.
 import { createHash } from 'node:crypto';
 import { hash53, type Aggregate, type KeySpace } from '../features/index.ts';
-import { VERDICT_RANK, type BadEvent, type Ctx, type EventFn, type Plan, type PreparedEvent, type Verdict } from '../lang/index.ts';
+import { NeighbourGraph } from '../graph/index.ts';
+import { LINKED_ENTITY, VERDICT_RANK, type BadEvent, type Ctx, type EventFn, type LinkedReader, type Plan, type PreparedEvent, type Verdict } from '../lang/index.ts';
 import type { MemoryStore } from '../state/index.ts';
 import { isRejection, type Decision, type LabelEffect, type Outcome, type Rejection, type RuleHit } from './decision.ts';
 import { Lists } from './lists.ts';
@@ -20,7 +21,7 @@ class Bound {
   readonly ctx: Ctx;
   readonly keyspaceMap = new Map<string, Int32Array>(); // event type -> plan key space index -> union index
   readonly lastSeen: number[];
-  constructor(readonly plan: Plan, store: MemoryStore<Decision>, lists: Lists) {
+  constructor(readonly plan: Plan, store: MemoryStore<Decision>, lists: Lists, linked: LinkedReader) {
     const keyspaces = plan.keyspaces.map((k) => k.signature);
     this.ctx = {
       ev: null as unknown as PreparedEvent,
@@ -33,6 +34,7 @@ class Bound {
       labels: store.labels,
       lists: plan.lists.map((l) => lists.ref(l.name, l.personal)),
       signals: store.signals,
+      linked: plan.linked ? linked : null,
     };
     this.lastSeen = plan.aggregates.flatMap((a, i) => (a.kind === 'last_seen' ? [i] : []));
   }
@@ -62,13 +64,18 @@ export class Engine {
   private rows = new Int32Array(0);
   private readonly pseudonymise: ((v: string) => string) | null;
   private onShadow: ((d: Decision, ev: PreparedEvent) => void) | null;
+  /** linked() reads the store's neighbour graph; a linked account counts as flagged while it carries any label. */
+  private readonly linked: LinkedReader;
 
   constructor(plan: Plan, opts: EngineOptions) {
     this.store = opts.store;
     this.lists = opts.lists ?? new Lists(opts.pseudonymise ?? null);
     this.pseudonymise = opts.pseudonymise ?? null;
     this.onShadow = opts.onShadow ?? null;
-    this.live = new Bound(plan, this.store, this.lists);
+    const store = this.store;
+    const flagged = (account: string, ts: number): boolean => store.labels.any(`${LINKED_ENTITY}:${account}`, ts);
+    this.linked = { measure: (account, m, ts) => (store.neighbours === null ? null : store.neighbours.measure(account, m, ts, flagged)) };
+    this.live = new Bound(plan, this.store, this.lists, this.linked);
     this.rebuild();
   }
 
@@ -83,14 +90,14 @@ export class Engine {
 
   /** Makes `plan` live. State is shared by aggregate signature, so unchanged features keep their history. */
   setLive(plan: Plan): void {
-    this.live = new Bound(plan, this.store, this.lists);
+    this.live = new Bound(plan, this.store, this.lists, this.linked);
     this.shadows = this.shadows.filter((s) => s.plan.version !== plan.version);
     this.rebuild();
   }
 
   addShadow(plan: Plan): void {
     this.shadows = this.shadows.filter((s) => s.plan.version !== plan.version);
-    this.shadows.push(new Bound(plan, this.store, this.lists));
+    this.shadows.push(new Bound(plan, this.store, this.lists, this.linked));
     this.rebuild();
   }
 
@@ -105,6 +112,9 @@ export class Engine {
   private rebuild(): void {
     this.union.clear();
     const all = [this.live, ...this.shadows];
+    // The link graph costs memory and a few µs per event: kept while some plan reads linked(), dropped when none does.
+    if (all.some((b) => b.plan.linked)) this.store.neighbours ??= new NeighbourGraph({ rawValues: this.pseudonymise === null });
+    else this.store.neighbours = null;
     const ksIndex = new Map<string, number>();
     const ksList: { ks: KeySpace; key: EventFn<string | null> }[] = [];
     for (const b of all) {
@@ -185,6 +195,7 @@ export class Engine {
     const u = this.union.get(ev.type);
     if (!u) return { event_id: ev.id, error: { code: 'unknown_type', field: 'type', message: `unknown event type '${ev.type}'` } };
     this.loadAndUpdate(u, ev);
+    if (store.neighbours !== null) store.neighbours.link(ev);
 
     const decision = this.evaluate(this.live, ev)!;
     for (let i = 0; i < this.shadows.length; i++) {
@@ -204,6 +215,7 @@ export class Engine {
     if (this.store.prior(ev.id) !== undefined) return;
     const u = this.union.get(ev.type);
     if (u) this.loadAndUpdate(u, ev);
+    if (this.store.neighbours !== null) this.store.neighbours.link(ev);
     this.commit(ev, decision);
   }
 
@@ -216,6 +228,8 @@ export class Engine {
       else store.labels.clear(l.entity, l.label);
     }
     store.record(ev.id, ev.ts, decision);
+    // the decision itself: linked() on this event saw its links but not its outcome
+    if (store.neighbours !== null) store.neighbours.outcome(ev, decision.verdict, decision.score);
   }
 
   private loadAndUpdate(u: UnionPlan, ev: PreparedEvent): void {
@@ -320,6 +334,7 @@ export class Engine {
   erase(entityType: string, id: string): { rows: number; labels: number } {
     let rows = 0;
     for (const ks of this.entityKeyspaces(entityType)) if (this.store.keyspace(ks.signature).remove(id)) rows++;
+    if (this.store.neighbours !== null && this.store.neighbours.erase(entityType, id)) rows++;
     return { rows, labels: this.store.labels.clearEntity(`${entityType}:${id}`) };
   }
 

@@ -98,20 +98,7 @@ export class GraphFeed {
     this.touch(a, ts);
     const g = this.graph;
     const type = ev['type'];
-    const device = str(ev['device']);
-    if (device !== undefined) g.link('account', acct, 'device', device, ts);
-    const ip = str(ev['ip']);
-    if (ip !== undefined && type !== 'api_call' && type !== 'login') {
-      g.link('account', acct, 'ip', ip, ts);
-      const prefix = str(ev['ip#ip_prefix']) ?? ipPrefix(ip);
-      g.link('account', acct, 'prefix', prefix, ts);
-    }
-    const card = str(ev['card']);
-    if (card !== undefined && type !== 'gift') g.link('account', acct, 'card', card, ts);
-    const address = str(ev['address']);
-    if (address !== undefined) g.link('account', acct, 'address', this.rawValues ? addressKey(address) : address, ts);
-    const email = str(ev['email#email_canonical']) ?? (typeof ev['email'] === 'string' ? emailCanonical(ev['email']) : undefined);
-    if (email !== undefined) g.link('account', acct, 'email', email, ts);
+    identityLinks(ev, this.rawValues, (t, id) => g.link('account', acct, t, id, ts));
     switch (type) {
       case 'signup':
         if (Number.isNaN(this.signup[a]!)) this.signup[a] = ts;
@@ -242,6 +229,27 @@ export class GraphFeed {
     this.start = 0;
     this.end = live;
   }
+}
+
+/**
+ * The identifiers an event ties its account to: device, IP and its /24 (/64) (not on logins and API calls, where
+ * credential stuffing would tie strangers together), card (not on gifts), address (folded when raw), canonical e-mail.
+ */
+export function identityLinks(ev: Record<string, unknown>, rawValues: boolean, link: (type: string, id: string) => void): void {
+  const type = ev['type'];
+  const device = str(ev['device']);
+  if (device !== undefined) link('device', device);
+  const ip = str(ev['ip']);
+  if (ip !== undefined && type !== 'api_call' && type !== 'login') {
+    link('ip', ip);
+    link('prefix', str(ev['ip#ip_prefix']) ?? ipPrefix(ip));
+  }
+  const card = str(ev['card']);
+  if (card !== undefined && type !== 'gift') link('card', card);
+  const address = str(ev['address']);
+  if (address !== undefined) link('address', rawValues ? addressKey(address) : address);
+  const email = str(ev['email#email_canonical']) ?? (typeof ev['email'] === 'string' ? emailCanonical(ev['email']) : undefined);
+  if (email !== undefined) link('email', email);
 }
 
 function str(v: unknown): string | undefined {

@@ -15,7 +15,9 @@ export type { ActionLog, LockstepOptions, LockstepGroup, LockstepEvidence, Locks
 export { detectLockstep, ActionLogBuilder } from './lockstep.ts';
 export { seededRandom } from './random.ts';
 export type { FeedOptions, Channel, AccountTimes } from './feed.ts';
-export { GraphFeed, Interner, CHANNELS, DEFAULT_HUB_DEGREE, addressKey, ipPrefix } from './feed.ts';
+export { GraphFeed, Interner, CHANNELS, DEFAULT_HUB_DEGREE, addressKey, ipPrefix, identityLinks } from './feed.ts';
+export type { NeighbourOptions } from './neighbours.ts';
+export { NeighbourGraph } from './neighbours.ts';
 export type { GraphGroup, OrganisedKind, OrganisedOptions, OrganisedResult } from './organised.ts';
 export { detectOrganised, hashIds } from './organised.ts';
 export type { DetectorScore } from './evaluate.ts';

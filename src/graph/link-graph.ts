@@ -79,6 +79,8 @@ export class LinkGraph {
   private freeEdges: number[] = [];
   private liveEdges = 0;
   private edgeIndex = new Map<number, number>();
+  /** per node: the ids of its live edges, for neighbourhood reads without a CSR build */
+  private adj: number[][] = [];
 
   private expiredTotal = 0;
   private evictedTotal = 0;
@@ -143,6 +145,44 @@ export class LinkGraph {
     const e = this.edgeIndex.get(a < b ? a * NODE_LIMIT + b : b * NODE_LIMIT + a);
     if (e === undefined) return undefined;
     return { count: this.edgeCount[e]!, firstTs: this.edgeFirst[e]!, lastTs: this.edgeLast[e]! };
+  }
+
+  /** Live edge ids at a node (do not modify); read the other end with otherEnd(). */
+  edgesOf(node: number): readonly number[] {
+    return this.adj[node] ?? NO_EDGES;
+  }
+
+  otherEnd(edge: number, node: number): number {
+    const a = this.edgeA[edge]!;
+    return a === node ? this.edgeB[edge]! : a;
+  }
+
+  /** Drops a node and every link it has (subject erasure); false when it is not in the graph. */
+  removeNode(type: string, id: string): boolean {
+    const v = this.nodeOf(type, id);
+    if (v === undefined) return false;
+    const edges = this.adj[v]!;
+    while (edges.length > 0) this.removeEdge(edges[edges.length - 1]!);
+    return true;
+  }
+
+  /** The external id of a live node (no object built, unlike entity()). */
+  keyOf(node: number): string | undefined {
+    return this.nodeKey[node];
+  }
+
+  /** Index of a node type (stable for the graph's life), -1 when no node of it was ever seen. */
+  typeIndexOf(type: string): number {
+    return this.typeIndex.get(type) ?? -1;
+  }
+
+  nodeTypeIndex(node: number): number {
+    return this.nodeType[node]!;
+  }
+
+  /** Degree of a node id (distinct neighbours). */
+  degreeOfNode(node: number): number {
+    return this.degree[node]!;
   }
 
   /** Hub thresholds by node type (types without one never become hubs). */
@@ -386,6 +426,8 @@ export class LinkGraph {
     this.edgeA[e] = a; this.edgeB[e] = b;
     this.edgeCount[e] = count; this.edgeFirst[e] = first; this.edgeLast[e] = last;
     this.edgeIndex.set(key, e);
+    (this.adj[a] ??= []).push(e);
+    (this.adj[b] ??= []).push(e);
     this.degree[a]!++;
     this.degree[b]!++;
     this.liveEdges++;
@@ -395,6 +437,8 @@ export class LinkGraph {
     const a = this.edgeA[e]!, b = this.edgeB[e]!;
     this.edgeIndex.delete(a < b ? a * NODE_LIMIT + b : b * NODE_LIMIT + a);
     this.edgeA[e] = -1;
+    dropEdge(this.adj[a]!, e);
+    dropEdge(this.adj[b]!, e);
     this.freeEdges.push(e);
     this.liveEdges--;
     if (--this.degree[a]! === 0) this.releaseNode(a);
@@ -431,6 +475,16 @@ export class LinkGraph {
     }
     this.evictedTotal += dropped;
   }
+}
+
+const NO_EDGES: readonly number[] = [];
+
+/** Removes edge e from an adjacency list by swapping in the last entry (order does not matter). */
+function dropEdge(list: number[], e: number): void {
+  const i = list.indexOf(e);
+  if (i < 0) return;
+  list[i] = list[list.length - 1]!;
+  list.pop();
 }
 
 function grow<T extends Int32Array | Float64Array>(arr: T, fill: number): T {

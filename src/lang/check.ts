@@ -6,6 +6,7 @@ import { formatDuration } from './lexer.ts';
 import { printExpr } from './print.ts';
 import { assignable, comparable, entity, nullable, show, T, type Type } from './types.ts';
 import { checkPattern } from './pattern.ts';
+import { LINKED_ENTITY, LINKED_MEASURE_NAMES, type LinkedMeasure } from './linked.ts';
 
 export const MAX_WINDOW_MS = 400 * 86_400_000;
 export const DEFAULT_LATENESS_MS = 5 * 60_000;
@@ -65,6 +66,7 @@ export interface Checked {
   exprTypes: Map<Expr, Type>; // the type each expression was given (personal data is tracked through it)
   signals: Map<string, { types: Set<string> }>;
   modelCalls: Map<Expr, string>; // model(...) call -> model key (name@version)
+  linkedCalls: Map<Expr, number>; // linked(...) call -> measure index in LINKED_MEASURE_NAMES
 }
 
 type R = { t: Type } | { na: string } | null; // type, not applicable here (why), or an error already reported
@@ -108,6 +110,7 @@ class Checker {
   private exprTypes = new Map<Expr, Type>();
   private signals = new Map<string, { types: Set<string>; loc: Loc }>();
   private modelCalls = new Map<Expr, string>();
+  private linkedCalls = new Map<Expr, number>();
 
   constructor(private readonly files: SourceFile[], private readonly dataFiles: ReadonlySet<string> | null, private readonly models: ReadonlyMap<string, ModelInputs>) {}
 
@@ -156,6 +159,7 @@ class Checker {
       exprTypes: this.exprTypes,
       signals: this.signals,
       modelCalls: this.modelCalls,
+      linkedCalls: this.linkedCalls,
     };
   }
 
@@ -229,7 +233,7 @@ class Checker {
           break;
         case 'signal': {
           if (this.signals.has(d.name)) { this.err('duplicate', d.loc, `signal ${d.name} is declared twice`); break; }
-          if (builtin(d.name) || d.name === 'model') { this.err('name', d.loc, `${d.name} is a built-in function; name the signal differently`); break; }
+          if (builtin(d.name) || d.name === 'model' || d.name === 'linked') { this.err('name', d.loc, `${d.name} is a built-in function; name the signal differently`); break; }
           const types = new Set<string>();
           for (const t of d.types) {
             if (!this.entities.has(t.name)) this.err('name', t.loc, `unknown entity type '${t.name}'${this.suggest(t.name, this.entities.keys())}`);
@@ -587,6 +591,7 @@ class Checker {
 
   private call(e: Expr & { kind: 'call' }, ctx: Ctx): R {
     if (e.fn === 'model') return this.modelCall(e, ctx);
+    if (e.fn === 'linked') return this.linkedCall(e, ctx);
     const sig = this.signals.get(e.fn);
     if (sig) {
       if (e.args.length !== 1) return this.err('type', e.loc, `signal ${e.fn} takes one entity, as in ${e.fn}(account)`);
@@ -619,6 +624,21 @@ class Checker {
       types.push(a.t);
     }
     return { t: nullable(b.returns(types), anyNull) };
+  }
+
+  /** `linked(account, "flagged_share")`: a graph-neighbour measure of an account, read from the engine's link graph. */
+  private linkedCall(e: Expr & { kind: 'call' }, ctx: Ctx): R {
+    const usage = `linked takes an account and a measure name, as in linked(account, "flagged_share"); measures: ${LINKED_MEASURE_NAMES.join(', ')}`;
+    if (e.args.length !== 2) return this.err('type', e.loc, usage);
+    if (ctx.inAgg) return this.err('type', e.loc, 'linked() cannot be used inside an aggregate');
+    const m = e.args[1]!;
+    if (m.kind !== 'string') return this.err('type', m.loc, usage);
+    if (!(LINKED_MEASURE_NAMES as string[]).includes(m.value)) return this.err('name', m.loc, `unknown linked() measure "${m.value}"${this.suggest(m.value, LINKED_MEASURE_NAMES)}; measures: ${LINKED_MEASURE_NAMES.join(', ')}`);
+    const a = this.type(e.args[0]!, ctx);
+    if (!a || 'na' in a) return a;
+    if (a.t.entity !== LINKED_ENTITY) return this.err('type', e.args[0]!.loc, `linked() reads the link graph of an ${LINKED_ENTITY}, found ${show(a.t)}`);
+    this.linkedCalls.set(e, LINKED_MEASURE_NAMES.indexOf(m.value as LinkedMeasure));
+    return { t: nullable(T.number) };
   }
 
   /** `model("login_risk", 3)`: a registered model scored on the current event; every input must be a number or bool here. */

@@ -98,9 +98,14 @@ class Compiler {
       for (const f of features) this.walkAggs(c.features.get(f.name)!.expr, (ap) => used.add(ap.keyspace));
       events.set(ev.name, { type: ev.name, prepare: this.prepare(ev), keyspaces: [...used].sort((a, b) => a - b), updates, features, rules });
     }
+    // The engine keeps its link graph only for a plan that reads it.
+    const reads = (e: Expr | null | undefined): boolean => !!e && (c.linkedCalls.has(e) || (e.kind !== 'agg' && children(e).some(reads)));
+    const linked = [...events.values()].some((ep) => ep.features.some((f) => reads(c.features.get(f.name)!.expr))) ||
+      c.rules.some((r) => reads(r.decl.when) || reads(r.decl.score?.expr) || r.decl.labels.some((l) => reads(l.entity)));
     return {
       version: this.opts.version,
       latenessMs: c.latenessMs,
+      linked,
       thresholds: c.thresholds,
       events,
       keyspaces: this.keyspaces,
@@ -282,6 +287,11 @@ class Compiler {
   }
 
   private call(e: Expr & { kind: 'call' }): Fn {
+    const measure = this.c.linkedCalls.get(e);
+    if (measure !== undefined) {
+      const a = this.expr(e.args[0]!);
+      return (c) => { const id = a(c); return id === null || id === undefined || c.linked === null ? null : c.linked.measure(id as string, measure, c.ts); };
+    }
     if (e.fn === 'model') {
       const { fill, model } = this.model(e);
       return (c) => model.score(fill(c));

@@ -28,6 +28,13 @@ export interface Ctx {
   labels: { hasTyped(typeLabelKey: string, id: string, ts: number): boolean };
   lists: { has(value: string): boolean }[]; // plan list index -> membership
   signals: { getTyped(typeNameKey: string, id: string): number | null };
+  /** Graph-neighbour measures (linked(account, "...")); null when the engine keeps no link graph. */
+  linked: LinkedReader | null;
+}
+
+/** What linked() reads: measure ids are indexes into LINKED_MEASURE_NAMES; values as of before the current event. */
+export interface LinkedReader {
+  measure(account: string, measure: number, ts: number): number | null;
 }
 
 /** A model as a strategy scores it (src/ml provides these): inputs in order, a score in [0,1], reason codes. */
@@ -96,6 +103,8 @@ export interface Plan {
   features: string[]; // slot -> name
   rules: { name: string; verdict: Verdict | null; queue: string | null; on: string[] }[];
   lists: { name: string; from: string | null; personal: boolean }[];
+  /** Some feature or rule it computes reads linked(): the engine must keep its link graph. */
+  linked: boolean;
   checked: Checked;
 }
 

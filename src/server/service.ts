@@ -149,6 +149,7 @@ export class DecisionService {
       case 'l':
         if (rec.op === 'set') this.engine.store.labels.set(rec.entity, rec.label, rec.expires_at ?? Infinity);
         else this.engine.store.labels.clear(rec.entity, rec.label);
+        this.engine.store.neighbours?.invalidate();
         break;
       case 'x': this.engine.erase(rec.type, rec.id); this.engine.store.signals.clearEntity(`${rec.type}:${rec.id}`); this.recent.delete(`${rec.type}:${rec.id}`); break;
       case 's': this.engine.store.signals.set(rec.entity, rec.name, rec.value); break;
@@ -345,6 +346,7 @@ export class DecisionService {
     await this.control.labels.set({ entity: `${type}:${sid}`, label: input.label, expiresAt: input.expiresAt === null ? null : new Date(input.expiresAt), actor: input.actor, reason: input.reason });
     await this.append({ k: 'l', op: 'set', entity: `${type}:${sid}`, label: input.label, expires_at: input.expiresAt });
     this.engine.store.labels.set(`${type}:${sid}`, input.label, input.expiresAt ?? Infinity);
+    this.engine.store.neighbours?.invalidate();
   }
 
   /**
@@ -365,6 +367,7 @@ export class DecisionService {
     await this.control.labels.clear({ ...input, entity: `${type}:${sid}` });
     await this.append({ k: 'l', op: 'clear', entity: `${type}:${sid}`, label: input.label, expires_at: null });
     this.engine.store.labels.clear(`${type}:${sid}`, input.label);
+    this.engine.store.neighbours?.invalidate();
   }
 
   // ---- strategies ----

@@ -78,6 +78,14 @@ export class LabelStore {
     return exp > ts;
   }
 
+  /** Whether the entity carries any label in force at ts. */
+  any(entity: string, ts: number): boolean {
+    const m = this.byEntity.get(entity);
+    if (m === undefined) return false;
+    for (const expiresAt of m.values()) if (expiresAt > ts && expiresAt > this.horizon) return true;
+    return false;
+  }
+
   /** Labels in force at ts. */
   list(entity: string, ts: number): EntityLabel[] {
     const m = this.byEntity.get(entity);

@@ -6,6 +6,7 @@ import {
 import type { AggKind, Aggregate, AggregateSpec, StoredAggregate } from '../features/index.ts';
 import { LabelStore } from './labels.ts';
 import { SignalStore } from './signals.ts';
+import { NeighbourGraph } from '../graph/index.ts';
 
 export interface MemoryStoreOptions {
   latenessMs: number;
@@ -34,7 +35,9 @@ export interface PersonaFeature {
 }
 
 const MAGIC = 'BLWKSNAP';
-export const SNAPSHOT_FORMAT_VERSION = 4;
+export const SNAPSHOT_FORMAT_VERSION = 5;
+/** Version 4 snapshots (before the neighbour graph section) still restore. */
+const OLDEST_FORMAT_VERSION = 4;
 const HEADER_BYTES = MAGIC.length + 4 + 4;
 const TEN_MINUTES = 10 * 60 * 1000;
 
@@ -44,6 +47,8 @@ export class MemoryStore<D = unknown> {
   readonly seenRetentionMs: number;
   readonly labels = new LabelStore();
   readonly signals = new SignalStore();
+  /** The link graph linked() reads; kept only while a plan uses it (Engine turns it on). */
+  neighbours: NeighbourGraph | null = null;
   /** Newest event ts recorded. */
   watermark = -Infinity;
   private readonly spaces = new Map<string, KeySpace>();
@@ -230,6 +235,8 @@ export class MemoryStore<D = unknown> {
       else { w.u8(1); w.str(JSON.stringify(d)); }
     }
 
+    if (this.neighbours) { w.u8(1); const g = this.neighbours.snapshot(); w.u32(g.length); w.bytes(g); } else w.u8(0);
+
     const body = w.finish();
     const out = new Uint8Array(HEADER_BYTES + body.length + 4);
     const view = new DataView(out.buffer);
@@ -248,7 +255,7 @@ export class MemoryStore<D = unknown> {
     }
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const version = view.getUint32(MAGIC.length, true);
-    if (version !== SNAPSHOT_FORMAT_VERSION) throw new Error(`snapshot format version ${version} is not supported (expected ${SNAPSHOT_FORMAT_VERSION})`);
+    if (version < OLDEST_FORMAT_VERSION || version > SNAPSHOT_FORMAT_VERSION) throw new Error(`snapshot format version ${version} is not supported (expected ${SNAPSHOT_FORMAT_VERSION})`);
     const len = view.getUint32(MAGIC.length + 4, true);
     if (HEADER_BYTES + len + 4 !== bytes.length) throw new Error(`snapshot corrupt: body length ${len} does not match ${bytes.length} bytes`);
     const body = bytes.subarray(HEADER_BYTES, HEADER_BYTES + len);
@@ -319,6 +326,11 @@ export class MemoryStore<D = unknown> {
       store.dedupeIds.push(id);
       store.dedupeTs.push(ts);
       store.dedupeDecisions.push(decision);
+    }
+    if (version >= 5 && r.u8() === 1) {
+      const g = NeighbourGraph.restore(r.bytes(r.u32()));
+      if (!g.ok) throw new Error(`snapshot corrupt: ${g.error.message}`);
+      store.neighbours = g.value;
     }
     if (!r.done) throw new Error('snapshot corrupt: trailing bytes after the last section');
     return store;
