@@ -94,11 +94,27 @@ export class LinkGraph {
   /** Records one sighting of a link between two entities at event time ts. Self-links are ignored. */
   link(aType: string, aId: string, bType: string, bId: string, ts: number): void {
     const a = this.intern(aType, aId);
-    const b = this.intern(bType, bId);
-    if (a === b) {
-      if (this.degree[a] === 0) this.releaseNode(a);
-      return;
-    }
+    this.linkNodes(a, this.intern(bType, bId), ts);
+    this.releaseIfIsolated(a);
+  }
+
+  /**
+   * The node id of an entity, created (with no links) when new; `created` tells which. A caller linking one
+   * entity to several others interns it once, links with linkNodes(), then calls releaseIfIsolated().
+   */
+  internNode(type: string, id: string): number {
+    const before = this.liveNodes;
+    const v = this.intern(type, id);
+    this.created = this.liveNodes !== before;
+    return v;
+  }
+
+  /** Whether the last internNode() call made a new node. */
+  created = false;
+
+  /** link() on interned node ids; a released node (evicted meanwhile) or a self-link records nothing. */
+  linkNodes(a: number, b: number, ts: number): void {
+    if (a === b || this.nodeType[a]! < 0 || this.nodeType[b]! < 0) { this.releaseIfIsolated(b); return; }
     const key = a < b ? a * NODE_LIMIT + b : b * NODE_LIMIT + a;
     const e = this.edgeIndex.get(key);
     if (e !== undefined) {
@@ -109,6 +125,11 @@ export class LinkGraph {
     }
     this.addEdge(key, a, b, 1, ts, ts);
     if (this.liveEdges > this.maxEdges) this.evictOldest();
+  }
+
+  /** Frees a node that has no links (interned but never linked). */
+  releaseIfIsolated(v: number): void {
+    if (this.nodeType[v]! >= 0 && this.degree[v] === 0) this.releaseNode(v);
   }
 
   /** Drops edges last seen before now - maxAge, and nodes left without edges. Returns edges dropped. */

@@ -1,7 +1,7 @@
 // Graph-neighbour features for decisions and models: what the identifiers next to an account (1 hop) and the accounts
 // sharing them (2 hops) look like, kept incrementally in event order so every value is as of before the event read.
 import { LINKED_MEASURE_NAMES } from '../lang/index.ts';
-import { DEFAULT_HUB_DEGREE, identityLinks, Interner } from './feed.ts';
+import { DEFAULT_HUB_DEGREE, identityLinks } from './feed.ts';
 import { LinkGraph } from './link-graph.ts';
 import type { Result } from './types.ts';
 
@@ -31,7 +31,7 @@ const M = Object.fromEntries(LINKED_MEASURE_NAMES.map((n, i) => [n, i])) as Reco
 export class NeighbourGraph {
   readonly graph: LinkGraph;
   readonly rawValues: boolean;
-  private readonly accounts = new Interner();
+  // per account, indexed by its node id in the graph (reset when the id is given to a new node)
   private first = new Float64Array(1024).fill(Infinity);
   private score = new Float32Array(1024).fill(NaN);
   private blocked = new Uint8Array(1024);
@@ -60,10 +60,12 @@ export class NeighbourGraph {
     const ts = ev['ts'];
     if (typeof acct !== 'string' || acct.length === 0 || typeof ts !== 'number') return;
     const g = this.graph;
-    identityLinks(ev, this.rawValues, (type, id) => { if (LINK_TYPES.has(type)) g.link('account', acct, type, id, ts); });
-    const a = this.accounts.id(acct);
-    if (a >= this.first.length) this.grow();
-    if (ts < this.first[a]!) this.first[a] = ts;
+    const v = g.internNode('account', acct);
+    if (v >= this.first.length) this.grow(v);
+    if (g.created) { this.first[v] = Infinity; this.score[v] = NaN; this.blocked[v] = 0; }
+    identityLinks(ev, this.rawValues, (type, id) => { if (LINK_TYPES.has(type)) g.linkNodes(v, g.internNode(type, id), ts); });
+    g.releaseIfIsolated(v);
+    if (ts < this.first[v]!) this.first[v] = ts;
     // expiry sweeps the edge arrays, so it runs once per hour of event time rather than per event
     if (ts - this.lastExpire >= HOUR) { g.expire(ts); this.lastExpire = ts; }
   }
@@ -71,10 +73,10 @@ export class NeighbourGraph {
   /** Takes the decision on an event after it is made: the account's latest score, and whether it was ever blocked. */
   outcome(ev: Record<string, unknown>, verdict: string, score: number): void {
     this.version++;
-    const a = typeof ev['account'] === 'string' ? this.accounts.get(ev['account']) : undefined;
-    if (a === undefined) return;
-    this.score[a] = score;
-    if (verdict === 'block') this.blocked[a] = 1;
+    const v = typeof ev['account'] === 'string' ? this.graph.nodeOf('account', ev['account']) : undefined;
+    if (v === undefined) return;
+    this.score[v] = score;
+    if (verdict === 'block') this.blocked[v] = 1;
   }
 
   /** link() then outcome(): one decided event. */
@@ -106,17 +108,14 @@ export class NeighbourGraph {
     return out;
   }
 
-  get accountCount(): number { return this.accounts.size; }
-
   /** Subject erasure: drops an account (its links and what its decisions said) or an identifier ("Device", …). */
   erase(entityType: string, id: string): boolean {
     this.version++;
     const type = entityType.toLowerCase();
-    if (type === 'account') {
-      const a = this.accounts.get(id);
-      if (a !== undefined) { this.first[a] = Infinity; this.score[a] = NaN; this.blocked[a] = 0; }
-    }
-    return this.graph.removeNode(type, id) || type === 'account' && this.accounts.get(id) !== undefined;
+    const v = this.graph.nodeOf(type, id);
+    if (v === undefined) return false;
+    if (type === 'account') { this.first[v] = Infinity; this.score[v] = NaN; this.blocked[v] = 0; }
+    return this.graph.removeNode(type, id);
   }
 
   /** Forgets cached measures: call after labels change outside a decision (a manual label through the API). */
@@ -149,14 +148,10 @@ export class NeighbourGraph {
         if (this.mark[u] === stamp) continue;
         this.mark[u] = stamp;
         accounts++;
-        const key = g.keyOf(u)!;
-        const a = this.accounts.get(key);
-        const blocked = a !== undefined && this.blocked[a] === 1;
-        if (blocked || flagged(key, ts)) flaggedN++;
-        if (a === undefined) continue;
-        const s = this.score[a]!;
+        if (this.blocked[u] === 1 || flagged(g.keyOf(u)!, ts)) flaggedN++;
+        const s = this.score[u]!;
         if (!Number.isNaN(s)) { scored++; scoreSum += s; if (s > scoreMax) scoreMax = s; }
-        const f = this.first[a]!;
+        const f = this.first[u]!;
         if (f !== Infinity) { const age = Math.max(0, ts - f) / DAY; aged++; ageSum += age; if (age < ageMin) ageMin = age; }
       }
     }
@@ -170,28 +165,33 @@ export class NeighbourGraph {
     if (aged > 0) { out[M.min_age_days] = ageMin; out[M.mean_age_days] = ageSum / aged; }
   }
 
-  private grow(): void {
-    const n = this.first.length * 2;
+  private grow(need: number): void {
+    let n = this.first.length;
+    while (n <= need) n *= 2;
     const first = new Float64Array(n).fill(Infinity); first.set(this.first); this.first = first;
     const score = new Float32Array(n).fill(NaN); score.set(this.score); this.score = score;
     const blocked = new Uint8Array(n); blocked.set(this.blocked); this.blocked = blocked;
   }
 
-  /** Bytes for a state snapshot: the link graph's own snapshot, then the per-account arrays. */
+  /** Bytes for a state snapshot: the link graph's own snapshot, then each account's id and outcomes. */
   snapshot(): Uint8Array {
     const graph = this.graph.snapshot();
-    const ids = new TextEncoder().encode(JSON.stringify({ accounts: this.accounts.ids, lastExpire: this.lastExpire, rawValues: this.rawValues }));
-    const n = this.accounts.size;
-    const out = new Uint8Array(16 + graph.length + ids.length + n * 13);
+    const g = this.graph;
+    const t = g.typeIndexOf('account');
+    const ids: string[] = [];
+    const nodes: number[] = [];
+    for (let v = 0; v < this.first.length; v++) if (t >= 0 && g.nodeTypeIndex(v) === t) { ids.push(g.keyOf(v)!); nodes.push(v); }
+    const meta = new TextEncoder().encode(JSON.stringify({ accounts: ids, lastExpire: this.lastExpire, rawValues: this.rawValues }));
+    const out = new Uint8Array(16 + graph.length + meta.length + ids.length * 13);
     const view = new DataView(out.buffer);
     view.setUint32(0, MAGIC, true);
     view.setUint32(4, VERSION, true);
     view.setUint32(8, graph.length, true);
-    view.setUint32(12, ids.length, true);
+    view.setUint32(12, meta.length, true);
     out.set(graph, 16);
-    out.set(ids, 16 + graph.length);
-    let p = 16 + graph.length + ids.length;
-    for (let a = 0; a < n; a++) { view.setFloat64(p, this.first[a]!, true); view.setFloat32(p + 8, this.score[a]!, true); out[p + 12] = this.blocked[a]!; p += 13; }
+    out.set(meta, 16 + graph.length);
+    let p = 16 + graph.length + meta.length;
+    for (const v of nodes) { view.setFloat64(p, this.first[v]!, true); view.setFloat32(p + 8, this.score[v]!, true); out[p + 12] = this.blocked[v]!; p += 13; }
     return out;
   }
 
@@ -201,21 +201,22 @@ export class NeighbourGraph {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (view.getUint32(0, true) !== MAGIC) return bad('not a neighbour graph snapshot (bad magic)');
     if (view.getUint32(4, true) !== VERSION) return bad(`unsupported neighbour graph snapshot version ${view.getUint32(4, true)}`);
-    const gLen = view.getUint32(8, true), iLen = view.getUint32(12, true);
-    if (16 + gLen + iLen > bytes.length) return bad('neighbour graph snapshot is truncated');
+    const gLen = view.getUint32(8, true), mLen = view.getUint32(12, true);
+    if (16 + gLen + mLen > bytes.length) return bad('neighbour graph snapshot is truncated');
     const graph = LinkGraph.restore(bytes.subarray(16, 16 + gLen));
     if (!graph.ok) return graph as Result<NeighbourGraph>;
     let meta: { accounts: string[]; lastExpire: number | null; rawValues: boolean };
-    try { meta = JSON.parse(new TextDecoder().decode(bytes.subarray(16 + gLen, 16 + gLen + iLen))); } catch { return bad('neighbour graph snapshot has a corrupt account list'); }
-    if (!Array.isArray(meta.accounts) || 16 + gLen + iLen + meta.accounts.length * 13 !== bytes.length) return bad('neighbour graph snapshot size does not match its account count');
+    try { meta = JSON.parse(new TextDecoder().decode(bytes.subarray(16 + gLen, 16 + gLen + mLen))); } catch { return bad('neighbour graph snapshot has a corrupt account list'); }
+    if (!Array.isArray(meta.accounts) || 16 + gLen + mLen + meta.accounts.length * 13 !== bytes.length) return bad('neighbour graph snapshot size does not match its account count');
     const ng = new NeighbourGraph({ ...options, rawValues: meta.rawValues });
     (ng as { graph: LinkGraph }).graph = graph.value;
     ng.lastExpire = meta.lastExpire ?? -Infinity; // JSON writes -Infinity as null
-    let p = 16 + gLen + iLen;
+    let p = 16 + gLen + mLen;
     for (const id of meta.accounts) {
-      const a = ng.accounts.id(id);
-      if (a >= ng.first.length) ng.grow();
-      ng.first[a] = view.getFloat64(p, true); ng.score[a] = view.getFloat32(p + 8, true); ng.blocked[a] = bytes[p + 12]!; p += 13;
+      const v = graph.value.nodeOf('account', id);
+      if (v === undefined) return bad(`neighbour graph snapshot names account ${id}, which its graph does not hold`);
+      if (v >= ng.first.length) ng.grow(v);
+      ng.first[v] = view.getFloat64(p, true); ng.score[v] = view.getFloat32(p + 8, true); ng.blocked[v] = bytes[p + 12]!; p += 13;
     }
     return { ok: true, value: ng };
   }

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openControl, type Control, type MigrationSet, type StrategyVersion } from '../control/index.ts';
 import { Engine, isRejection, Lists, type Decision, type Outcome, type Rejection } from '../engine/index.ts';
-import { compileStrategy, formatError, type Plan, type PreparedEvent, type StrategyError, type StrategyFiles, type StrategyModel } from '../lang/index.ts';
+import { compileStrategy, formatError, LINKED_ENTITY, type Plan, type PreparedEvent, type StrategyError, type StrategyFiles, type StrategyModel } from '../lang/index.ts';
 import { EventLog, type Durability } from '../log/index.ts';
 import { MemoryStore } from '../state/index.ts';
 import { Metrics } from './metrics.ts';
@@ -326,7 +326,10 @@ export class DecisionService {
     const lists = this.engine.plan.lists.filter((l) => this.engine.lists.get(l.name)?.has(personal && this.pseudonymise ? sid : id)).map((l) => l.name);
     const decisions = this.recentRecords(`${type}:${sid}`).map((r) => r.decision);
     const signals = this.engine.store.signals.list(`${type}:${sid}`);
-    return { entity: `${type}:${id}`, state_id: sid, features: p.features, labels: p.labels, signals, lists, decisions };
+    // graph-neighbour measures, while the engine keeps its link graph (some live or shadow plan reads linked())
+    const ng = this.engine.store.neighbours;
+    const linked = ng && type === LINKED_ENTITY ? ng.measures(sid, this.engine.store.watermark, (a, ts) => this.engine.store.labels.any(`${LINKED_ENTITY}:${a}`, ts)) : null;
+    return { entity: `${type}:${id}`, state_id: sid, features: p.features, labels: p.labels, signals, linked, lists, decisions };
   }
 
   async erase(type: string, id: string, actor: string) {

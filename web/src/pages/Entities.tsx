@@ -209,6 +209,13 @@ export function EntityPage({ type, id }: { type: string; id: string }) {
               <Card title="Features" actions={<span className="muted small">now</span>}>
                 <FeatureTable features={p.features} />
               </Card>
+              {p.linked && (
+                <Card title="Linked accounts" actions={<span className="muted small">through shared devices, IPs, cards, addresses, e-mails</span>}>
+                  <table className="ec-features" data-testid="linked"><tbody>
+                    {Object.entries(p.linked).map(([name, value]) => <tr key={name}><td className="mono">{name}</td><td className="num">{value === null ? '—' : num(value)}</td></tr>)}
+                  </tbody></table>
+                </Card>
+              )}
               <Card title="Lists and signals">
                 {p.lists.length === 0 && p.signals.length === 0 ? <p className="muted small">On no list; no signals from graph jobs or batch models.</p> : (
                   <>

@@ -7,6 +7,8 @@ export interface Persona {
   features: { name: string | null; signature: string; value: number | null }[];
   labels: { label: string; expires_at: number | null }[];
   signals: { name: string; value: number; updated_at?: number | string | null; source?: string | null; [k: string]: unknown }[];
+  /** linked(account, "...") measures when the engine keeps its link graph, else null */
+  linked?: Record<string, number | null> | null;
   lists: string[];
   decisions: Decision[];
   label_history: { id: number; entity: string; label: string; action: 'set' | 'clear'; expires_at: string | null; at: string; actor: string; reason: string }[];
