@@ -1,12 +1,13 @@
-// `bulwark model`: train on exported training sets, register immutable versions, import XGBoost, evaluate against the strategy.
-import { readFileSync } from 'node:fs';
+// `bulwark model`: train on exported training sets, register immutable versions, import XGBoost and ONNX, export ONNX, evaluate against the strategy.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openControl } from '../control/index.ts';
 import type { Control } from '../control/index.ts';
 import {
-  averagePrecision, importXgboostJson, ModelRegistry, modelMigrations, parseModelRef, rocAuc, scoringModelFrom,
+  averagePrecision, GbdtModel, importXgboostJson, LogisticModel, ModelRegistry, modelMigrations, parseModelRef, rocAuc, scoringModelFrom,
 } from '../ml/index.ts';
-import type { GbdtParams, StoredModelVersion } from '../ml/index.ts';
+import type { GbdtModelJson, GbdtParams, LogisticModelJson, StoredModelVersion } from '../ml/index.ts';
+import { gbdtToOnnx, importOnnx, logisticToOnnx, PARITY_TOLERANCE, parityRows, verifyWithOnnxRuntime } from '../ml/onnx.ts';
 import { runExperiment } from '../ml/experiment.ts';
 import type { ExperimentResult } from '../ml/experiment.ts';
 import { readTable } from '../ml/table.ts';
@@ -125,10 +126,7 @@ async function run(sub: string | undefined, v: Record<string, string | boolean |
       return 0;
     }
     case 'import': {
-      if (v.onnx) {
-        console.error('ONNX import needs onnxruntime-node, which is not a dependency (its install step downloads native binaries); see docs/models.md. Convert the model to XGBoost JSON, or train it with bulwark model train.');
-        return 2;
-      }
+      if (v.onnx) return importOnnxFile(v);
       if (!v.xgboost || !v.name || !parseModelRef(String(v.name)) || String(v.name).includes('@')) throw new UsageError('usage: bulwark model import --xgboost FILE.json --name NAME [--features a,b,...] [--bool-features x,y]');
       const res = importXgboostJson(readFileSync(String(v.xgboost), 'utf8'), list(v.features));
       if (!res.ok) { console.error(`${v.xgboost}: ${res.error.message}`); return 1; }
@@ -142,9 +140,44 @@ async function run(sub: string | undefined, v: Record<string, string | boolean |
       console.log(`registered ${stored.name}@${stored.version} from ${v.xgboost} (${res.model.treeCount} trees, ${names.length} inputs)`);
       return 0;
     }
+    case 'export': {
+      const ref = p[0] ? parseModelRef(p[0]) : null;
+      if (!ref || !v.onnx) throw new UsageError('usage: bulwark model export NAME[@V] --onnx OUT.onnx');
+      const m = await withRegistry(v, (reg) => reg.get(ref.name, ref.version));
+      if (!m) { console.error(`no model ${p[0]}`); return 1; }
+      const model = m.kind === 'gbdt' ? GbdtModel.fromJSON(m.model as GbdtModelJson) : LogisticModel.fromJSON(m.model as LogisticModelJson);
+      const bytes = model instanceof GbdtModel ? gbdtToOnnx(model) : logisticToOnnx(model);
+      // The file is checked in onnxruntime before it is written, so a user never receives one that scores differently.
+      const check = await verifyWithOnnxRuntime(bytes, model, parityRows(model));
+      if (!check.ok) { console.error(`export of ${m.name}@${m.version} failed its onnxruntime check: ${check.error.message}`); return 1; }
+      if (check.parity.maxDiff > PARITY_TOLERANCE) { console.error(`export of ${m.name}@${m.version} disagrees with onnxruntime: max |Δp| ${check.parity.maxDiff.toExponential(2)}`); return 1; }
+      writeFileSync(String(v.onnx), bytes);
+      console.log(`wrote ${v.onnx} (${bytes.length} bytes, ${m.name}@${m.version} ${m.kind}${model instanceof GbdtModel ? `, ${model.treeCount} trees` : ''}); input "input" float [N, ${model.featureNames.length}]: ${model.featureNames.join(', ')}; output "probabilities" [N, 2]`);
+      console.log(`parity with onnxruntime on ${check.parity.rows} rows: max |Δp| ${check.parity.maxDiff.toExponential(2)}`);
+      return 0;
+    }
     default:
       throw new UsageError(MODEL_USAGE);
   }
+}
+
+/** `model import --onnx`: convert, check against onnxruntime, register; nothing is stored unless parity holds. */
+async function importOnnxFile(v: Record<string, string | boolean | undefined>): Promise<number> {
+  if (!v.name || !parseModelRef(String(v.name)) || String(v.name).includes('@')) throw new UsageError('usage: bulwark model import --onnx FILE.onnx --name NAME --features a,b,... [--bool-features x,y]');
+  const file = String(v.onnx);
+  const res = await importOnnx(new Uint8Array(readFileSync(file)), list(v.features));
+  if (!res.ok) { console.error(`${file}: ${res.error.message}`); return 1; }
+  const { model, parity } = res;
+  const bools = new Set(list(v['bool-features']) ?? []);
+  const names = model.featureNames;
+  const stored = await withRegistry(v, (reg) => reg.create({
+    name: String(v.name), kind: model instanceof GbdtModel ? 'gbdt' : 'logistic', inputs: names.map((n) => ({ name: n, type: bools.has(n) ? 'bool' : 'number' })),
+    fingerprint: '', params: { imported_from: file, parity_rows: parity.rows, parity_max_abs_diff: parity.maxDiff }, metrics: {}, reference: null,
+    model: model.toJSON(), source: 'import:onnx',
+  }, String(v.actor)));
+  console.log(`registered ${stored.name}@${stored.version} from ${file} (${model instanceof GbdtModel ? `${model.treeCount} trees` : 'logistic'}, ${names.length} inputs)`);
+  console.log(`parity with onnxruntime on ${parity.rows} rows: max |Δp| ${parity.maxDiff.toExponential(2)} (limit ${PARITY_TOLERANCE})`);
+  return 0;
 }
 
 /** Scores a stored version on a table (inputs bound by column name) and compares with the strategy's score. */
@@ -184,11 +217,13 @@ export const MODEL_USAGE = [
   'bulwark model eval --data FILE --label COL [--type T1,T2,...]   (time split, model vs the strategy score column; nothing stored)',
   'bulwark model eval --model NAME[@V] --data FILE --label COL [--type T]',
   'bulwark model list [NAME] | model show NAME[@V] [--json]',
-  'bulwark model import --xgboost FILE.json --name NAME [--features a,b,...] | --onnx FILE (not available: see docs/models.md)',
+  'bulwark model import --xgboost FILE.json --name NAME [--features a,b,...] [--bool-features x,y]',
+  'bulwark model import --onnx FILE.onnx --name NAME --features a,b,... [--bool-features x,y]   (checked against onnxruntime before it is registered)',
+  'bulwark model export NAME[@V] --onnx OUT.onnx',
 ].join('\n');
 
 export const modelCommand: CliCommand = {
-  summary: 'train, register, import and evaluate models used by strategies (model("name", v))',
+  summary: 'train, register, import, export and evaluate models used by strategies (model("name", v))',
   usage: MODEL_USAGE,
   options: {
     ...CONTROL_OPTIONS, ...TRAIN_OPTIONS,

@@ -1,4 +1,4 @@
-// End to end through `bulwark model`: train from an export-shaped CSV, list, show, eval, import XGBoost JSON.
+// End to end through `bulwark model`: train from an export-shaped CSV, list, show, eval, import XGBoost JSON, export and import ONNX.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -62,14 +62,35 @@ test('model CLI: train registers a version with a time split and the strategy co
       { left_children: [1, -1, -1], right_children: [2, -1, -1], split_indices: [0, 0, 0], split_conditions: [3, -0.4, 0.6], default_left: [1, 0, 0], sum_hessian: [10, 6, 4] }] } } } }));
     const im = await cli({ ...common, xgboost: xgb, name: 'login_xgb', features: 'failed_logins' }, ['import']);
     assert.equal(im.code, 0, im.err);
-    const onnx = await cli({ ...common, onnx: xgb, name: 'x' }, ['import']);
-    assert.equal(onnx.code, 2);
+    // ONNX round trip: export the trained model, import the file back; onnxruntime checks both directions.
+    const onnxFile = join(dir, 'login.onnx');
+    const ex = await cli({ ...common, onnx: onnxFile }, ['export', 'login_risk@1']);
+    assert.equal(ex.code, 0, ex.err);
+    assert.match(ex.out, /wrote .*login\.onnx .*input "input" float \[N, 2\]: failed_logins, known_device/);
+    const io = await cli({ ...common, onnx: onnxFile, name: 'login_onnx', features: 'failed_logins,known_device', 'bool-features': 'known_device' }, ['import']);
+    assert.equal(io.code, 0, io.err);
+    assert.match(io.out, /registered login_onnx@1 .*\(\d+ trees, 2 inputs\)\nparity with onnxruntime on 300 rows: max \|Δp\| \d\.\d\de-\d+/);
+    // Not ONNX, and a wrong feature count: refused with the reason, nothing registered.
+    const notOnnx = await cli({ ...common, onnx: xgb, name: 'x', features: 'failed_logins' }, ['import']);
+    assert.equal(notOnnx.code, 1);
+    assert.match(notOnnx.err, /not an ONNX model/);
+    const miscounted = await cli({ ...common, onnx: onnxFile, name: 'x', features: 'failed_logins' }, ['import']);
+    assert.equal(miscounted.code, 1);
+    assert.match(miscounted.err, /reads 2 features/);
     const bad = await cli({ ...common, data: csv, out: 'Bad Name' }, ['train']);
     assert.equal(bad.code, 2);
     const control = await backend.open({ migrations: [modelMigrations] });
     try {
-      const m = scoringModelFrom((await new ModelRegistry(control.sql).get('login_xgb'))!);
+      const reg = new ModelRegistry(control.sql);
+      const m = scoringModelFrom((await reg.get('login_xgb'))!);
       assert.ok(m.score(Float64Array.of(5)) > 0.5 && m.score(Float64Array.of(1)) < 0.5);
+      assert.equal(await reg.get('x'), null, 'refused imports register nothing');
+      const fromOnnx = (await reg.get('login_onnx'))!;
+      assert.equal(fromOnnx.source, 'import:onnx');
+      assert.deepEqual(fromOnnx.inputs, [{ name: 'failed_logins', type: 'number' }, { name: 'known_device', type: 'bool' }]);
+      const orig = scoringModelFrom((await reg.get('login_risk', 1))!);
+      const back = scoringModelFrom(fromOnnx);
+      for (const row of [[0, 1], [3, 0], [7, 1], [NaN, 0], [2, NaN]]) assert.ok(Math.abs(orig.score(Float64Array.from(row)) - back.score(Float64Array.from(row))) < 1e-6);
     } finally { await control.close(); }
   } finally {
     rmSync(dir, { recursive: true, force: true });
