@@ -1,5 +1,6 @@
 // Inline scoring contract for the engine: a registered model version as score(row) + reasons(row, k), allocation-free scoring.
 
+import { FastTreeShap } from './fast-shap.ts';
 import { GbdtModel } from './tree-model.ts';
 import type { GbdtModelJson } from './tree-model.ts';
 import { LogisticModel } from './logistic.ts';
@@ -48,6 +49,7 @@ export class TreeScoringModel implements ScoringModel {
   private readonly scratch: Float64Array;
   private readonly order: Int32Array;
   private readonly base: number;
+  private readonly explainer: FastTreeShap;
 
   constructor(readonly name: string, readonly version: number, readonly inputs: ModelInput[], readonly model: GbdtModel) {
     this.phi = new Float64Array(model.featureNames.length);
@@ -55,6 +57,7 @@ export class TreeScoringModel implements ScoringModel {
     this.order = new Int32Array(Math.max(1, model.featureNames.length));
     this.base = model.baseMargin;
     model.forest(); // built now, not on the first event
+    this.explainer = new FastTreeShap(model);
   }
 
   score(row: Float64Array): number {
@@ -62,11 +65,12 @@ export class TreeScoringModel implements ScoringModel {
     return sigmoid(this.model.float32Inputs ? forest.marginF32(row, this.base, this.scratch) : forest.margin(row, this.base));
   }
 
-  /** Exact path-dependent TreeSHAP; costs O(trees · leaves · depth²), so call it for the decisions you trace. */
+  /**
+   * Exact path-dependent TreeSHAP (the same values as `GbdtModel.shap`), O(nodes) per row through the precomputed
+   * explainer; trees it cannot take go through the exact recursion there. Allocates only the returned reasons.
+   */
   reasons(row: Float64Array, k: number): ModelReason[] {
-    let x: Float64Array = row;
-    if (this.model.float32Inputs) { for (let f = 0; f < this.scratch.length; f++) this.scratch[f] = Math.fround(row[f]!); x = this.scratch; }
-    this.model.shapInto(x, this.phi);
+    this.explainer.shapInto(row, this.phi);
     const n = topK(this.phi, Math.min(k, this.order.length), this.order);
     const out: ModelReason[] = [];
     for (let i = 0; i < n; i++) out.push({ feature: this.inputs[this.order[i]!]!.name, contribution: this.phi[this.order[i]!]! });

@@ -222,12 +222,22 @@ export class GbdtModel {
   /** TreeSHAP into a caller-owned buffer (zeroed here); reuses one path buffer, so repeated calls do not allocate. */
   shapInto(x: ArrayLike<number>, phi: Float64Array): void {
     phi.fill(0);
+    const path = this.pathBuffer();
+    for (let t = 0; t < this.roots.length; t++) this.shapRecurse(x, phi, path, this.roots[t]!, 0, 0, 1, 1, -1);
+  }
+
+  /** One tree's TreeSHAP added into `phi` (not zeroed): the exact fallback for trees a precomputed explainer (fast-shap.ts) leaves out. */
+  shapTreeInto(x: ArrayLike<number>, phi: Float64Array, tree: number): void {
+    this.shapRecurse(x, phi, this.pathBuffer(), this.roots[tree]!, 0, 0, 1, 1, -1);
+  }
+
+  private pathBuffer(): ShapPath {
     if (!this.shapPath) {
       const d = this.maxDepth + 2;
       const size = (d * (d + 1)) / 2;
       this.shapPath = { feature: new Int32Array(size), zero: new Float64Array(size), one: new Float64Array(size), weight: new Float64Array(size) };
     }
-    for (let t = 0; t < this.roots.length; t++) this.shapRecurse(x, phi, this.shapPath, this.roots[t]!, 0, 0, 1, 1, -1);
+    return this.shapPath;
   }
 
   private shapRecurse(
