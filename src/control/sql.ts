@@ -2,8 +2,7 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ControlError } from './errors.ts';
-import { PGlite } from '@electric-sql/pglite';
-import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 
 export type Row = Record<string, unknown>;
@@ -91,39 +90,81 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * PGlite on a worker thread (pglite-worker.mjs): queries are messages, a transaction is held open in the worker
+ * between a begin and an end message. Results and errors cross by structured clone (Dates, bytes, bigints keep).
+ */
 class PgliteSql implements SqlPool {
   readonly backend = 'pglite' as const;
-  constructor(
-    private readonly db: PGlite,
-    private readonly lock: string,
-  ) {}
+  private next = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private failed: Error | null = null;
 
-  async query<T = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.db.query<T>(text, params as unknown[])).rows;
+  constructor(
+    private readonly worker: Worker,
+    private readonly lock: string,
+  ) {
+    worker.on('message', (m: { id: number; value?: unknown; error?: { message: string } & Record<string, unknown> }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) worker.unref();
+      if (m.error) p.reject(Object.assign(new Error(m.error.message), m.error));
+      else p.resolve(m.value);
+    });
+    const fail = (e: Error): void => {
+      this.failed = e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the embedded database thread exited (code ${code})`)));
+    worker.unref(); // an idle connection does not keep the process alive; a pending call does
+  }
+
+  private call<T>(msg: Record<string, unknown>): Promise<T> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.next++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...msg, id });
+    });
+  }
+
+  query<T = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.call<T[]>({ op: 'query', text, params });
   }
 
   async exec(text: string): Promise<void> {
-    await this.db.exec(text);
+    await this.call({ op: 'exec', text });
   }
 
-  // PGlite is one connection; its transaction API serialises transactions with a mutex.
-  tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
-    return this.db.transaction((t: PgliteTransaction) =>
-      fn(
-        new TxSql(
-          'pglite',
-          async (text, params) => (await t.query<Row>(text, params as unknown[])).rows,
-          async (text) => {
-            await t.exec(text);
-          },
-        ),
-      ),
-    );
+  // PGlite is one connection; its transaction API serialises transactions with a mutex (in the worker).
+  async tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const tx = await this.call<number>({ op: 'begin' });
+    let out: T;
+    try {
+      out = await fn(new TxSql(
+        'pglite',
+        (text, params) => this.call<Row[]>({ op: 'query', tx, text, params }),
+        async (text) => { await this.call({ op: 'exec', tx, text }); },
+      ));
+    } catch (err) {
+      await this.call({ op: 'end', tx, commit: false }).catch(() => {}); // the caller's error is the one to report
+      throw err;
+    }
+    await this.call({ op: 'end', tx, commit: true });
+    return out;
   }
 
   async close(): Promise<void> {
-    await this.db.close();
-    await unlink(this.lock).catch(() => {});
+    try {
+      if (!this.failed) await this.call({ op: 'close' });
+    } finally {
+      await this.worker.terminate();
+      await unlink(this.lock).catch(() => {});
+    }
   }
 }
 
@@ -131,16 +172,16 @@ export async function openPglite(dir: string, schema?: string): Promise<SqlPool>
   if (schema !== undefined) checkSchema(schema);
   await mkdir(dir, { recursive: true });
   const lock = await lockDir(dir);
-  let db: PGlite | undefined;
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dir, schema } });
   try {
-    db = await PGlite.create(dir);
-    if (schema !== undefined) {
-      // One connection, so a session-level search_path holds for every later query.
-      await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
-    }
-    return new PgliteSql(db, lock);
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: { ready: boolean; error?: { message: string } }) => (m.ready ? resolve() : reject(new Error(m.error?.message ?? 'the embedded database did not start'))));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the embedded database thread exited (code ${code}) while starting`)));
+    });
+    return new PgliteSql(worker, lock);
   } catch (err) {
-    await db?.close().catch(() => {});
+    await worker.terminate();
     await unlink(lock).catch(() => {});
     throw err;
   }
