@@ -29,6 +29,9 @@ for (const backend of ['pglite', 'postgres'] as const) {
           if (i >= 6) assert.ok(r.body.queues.includes('spam'));
         }
         await s.cases.idle();
+        const metrics = await s.cases.metrics();
+        assert.match(metrics, /^bulwark_case_intake_total 2$/m, 'two decisions raised the spam queue');
+        assert.match(metrics, /^bulwark_case_intake_pending 0$/m);
         const list = await call('GET', '/v1/cases?entity=Account:spam1', undefined, { token: tokens.viewer });
         assert.equal(list.status, 200);
         assert.equal(list.body.cases.length, 1, 'the same entity is not flooded with cases');

@@ -101,6 +101,7 @@ export class Moderation {
   private intakeBatch: [PreparedEvent, Decision, EventInfo | undefined][] = [];
   private intakeTimer: NodeJS.Timeout | null = null;
   private intakeDropped = 0;
+  private intakeDone = 0;
   private syncing = new Map<string, Promise<void>>();
   private readonly say: (msg: string) => void;
 
@@ -149,7 +150,7 @@ export class Moderation {
           }
         }
       })
-      .finally(() => { this.intakePending -= items.length; });
+      .finally(() => { this.intakePending -= items.length; this.intakeDone += items.length; });
   }
 
   /** Resolves once queued intake, label syncs and webhook passes are done (tests and shutdown). */
@@ -680,6 +681,8 @@ export class Moderation {
     gauge('bulwark_cases_overdue', 'Cases past their SLA, by queue.', q.map((x) => ['queue', x.name, x.overdue]));
     gauge('bulwark_webhook_deliveries', 'Webhook deliveries, by status.', Object.entries(await this.webhooks.counts()).map(([k, n]) => ['status', k, n]));
     out.push('# HELP bulwark_case_intake_dropped_total Decisions not turned into cases because the intake queue was full.', '# TYPE bulwark_case_intake_dropped_total counter', `bulwark_case_intake_dropped_total ${this.intakeDropped}`);
+    out.push('# HELP bulwark_case_intake_pending Durable decisions waiting to be turned into cases (the queue holds 10000).', '# TYPE bulwark_case_intake_pending gauge', `bulwark_case_intake_pending ${this.intakePending}`);
+    out.push('# HELP bulwark_case_intake_total Decisions turned into cases (opened or added as evidence).', '# TYPE bulwark_case_intake_total counter', `bulwark_case_intake_total ${this.intakeDone}`);
     return out.join('\n') + '\n';
   }
 }
