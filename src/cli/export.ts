@@ -27,7 +27,7 @@ export async function runExport(a: ExportArgs): Promise<{ rows: number; skipped:
     } else {
       await dd!.readLog((rec) => {
         if (rec.k === 'd') { if ((range.from === undefined || rec.e.ts >= range.from) && (range.to === undefined || rec.e.ts < range.to)) set.add(rec.e); }
-        else if (rec.k === 'l') { if (rec.op === 'set') set.engine.store.labels.set(rec.entity, rec.label, rec.expires_at ?? Infinity); else set.engine.store.labels.clear(rec.entity, rec.label); set.engine.store.neighbours?.invalidate(); }
+        else if (rec.k === 'l') { if (rec.op === 'set') set.engine.store.labels.set(rec.entity, rec.label, rec.expires_at ?? Infinity); else set.engine.store.labels.clear(rec.entity, rec.label); }
         else if (rec.k === 'x') set.engine.erase(rec.type, rec.id);
         else set.engine.store.signals.set(rec.entity, rec.name, rec.value);
       }, (n, t) => bar?.update(n, t));

@@ -66,6 +66,7 @@ export class Engine {
   private onShadow: ((d: Decision, ev: PreparedEvent) => void) | null;
   /** linked() reads the store's neighbour graph; a linked account counts as flagged while it carries any label. */
   private readonly linked: LinkedReader;
+  private readonly flagged: (account: string, ts: number) => boolean;
 
   constructor(plan: Plan, opts: EngineOptions) {
     this.store = opts.store;
@@ -73,7 +74,7 @@ export class Engine {
     this.pseudonymise = opts.pseudonymise ?? null;
     this.onShadow = opts.onShadow ?? null;
     const store = this.store;
-    const flagged = (account: string, ts: number): boolean => store.labels.any(`${LINKED_ENTITY}:${account}`, ts);
+    const flagged = (this.flagged = (account: string, ts: number): boolean => store.labels.any(`${LINKED_ENTITY}:${account}`, ts));
     this.linked = { measure: (account, m, ts) => (store.neighbours === null ? null : store.neighbours.measure(account, m, ts, flagged)) };
     this.live = new Bound(plan, this.store, this.lists, this.linked);
     this.rebuild();
@@ -299,6 +300,12 @@ export class Engine {
     }
     const labels = this.store.labels.list(`${entityType}:${id}`, ts).map((l) => ({ label: l.label, expires_at: Number.isFinite(l.expiresAt) ? l.expiresAt : null }));
     return { features, labels };
+  }
+
+  /** Every linked() measure of an account at the newest event time; null while no plan reads linked(). */
+  linkedMeasures(account: string): Record<string, number | null> | null {
+    const ng = this.store.neighbours;
+    return ng === null ? null : ng.measures(account, this.store.watermark, this.flagged);
   }
 
   /**

@@ -182,8 +182,9 @@ export class LinkGraph {
   removeNode(type: string, id: string): boolean {
     const v = this.nodeOf(type, id);
     if (v === undefined) return false;
-    const edges = this.adj[v]!;
-    while (edges.length > 0) this.removeEdge(edges[edges.length - 1]!);
+    const edges = this.adj[v];
+    while (edges !== undefined && edges.length > 0) this.removeEdge(edges[edges.length - 1]!);
+    this.releaseIfIsolated(v);
     return true;
   }
 

@@ -36,12 +36,14 @@ export class NeighbourGraph {
   private score = new Float32Array(1024).fill(NaN);
   private blocked = new Uint8Array(1024);
   private lastExpire = -Infinity;
-  /** bumped by every observe(): measures computed for one account are reused until the graph changes */
+  /**
+   * Bumped by link(), outcome() and erase(). measure() reuses one account's values until then, which is within one
+   * event: the engine links every event before its features read, so labels changed between events are seen.
+   */
   private version = 0;
   private cachedFor: string | null = null;
   private cachedVersion = -1;
   private cachedTs = NaN;
-  private cachedFlagged: ((account: string, ts: number) => boolean) | null = null;
   private readonly values = new Float64Array(LINKED_MEASURE_NAMES.length);
   private mark: Int32Array = new Int32Array(1024);
   private stamp = 0;
@@ -90,21 +92,22 @@ export class NeighbourGraph {
    * linked account carries a label in force; the engine answers it from its label store.
    */
   measure(account: string, measure: number, ts: number, flagged: (account: string, ts: number) => boolean): number | null {
-    if (this.cachedFor !== account || this.cachedVersion !== this.version || this.cachedTs !== ts || this.cachedFlagged !== flagged) {
+    if (this.cachedFor !== account || this.cachedVersion !== this.version || this.cachedTs !== ts) {
       this.compute(account, ts, flagged);
       this.cachedFor = account;
       this.cachedVersion = this.version;
       this.cachedTs = ts;
-      this.cachedFlagged = flagged;
     }
     const v = this.values[measure]!;
     return Number.isNaN(v) ? null : v;
   }
 
-  /** Every measure of an account, by name (the console and tests read them this way). */
+  /** Every measure of an account, by name, computed afresh (outside an event labels may have changed since). */
   measures(account: string, ts: number, flagged: (account: string, ts: number) => boolean): Record<string, number | null> {
+    this.compute(account, ts, flagged);
+    this.cachedFor = null;
     const out: Record<string, number | null> = {};
-    LINKED_MEASURE_NAMES.forEach((n, i) => { out[n] = this.measure(account, i, ts, flagged); });
+    LINKED_MEASURE_NAMES.forEach((n, i) => { const v = this.values[i]!; out[n] = Number.isNaN(v) ? null : v; });
     return out;
   }
 
@@ -117,9 +120,6 @@ export class NeighbourGraph {
     if (type === 'account') { this.first[v] = Infinity; this.score[v] = NaN; this.blocked[v] = 0; }
     return this.graph.removeNode(type, id);
   }
-
-  /** Forgets cached measures: call after labels change outside a decision (a manual label through the API). */
-  invalidate(): void { this.version++; }
 
   private compute(account: string, ts: number, flagged: (account: string, ts: number) => boolean): void {
     const out = this.values;

@@ -149,7 +149,6 @@ export class DecisionService {
       case 'l':
         if (rec.op === 'set') this.engine.store.labels.set(rec.entity, rec.label, rec.expires_at ?? Infinity);
         else this.engine.store.labels.clear(rec.entity, rec.label);
-        this.engine.store.neighbours?.invalidate();
         break;
       case 'x': this.engine.erase(rec.type, rec.id); this.engine.store.signals.clearEntity(`${rec.type}:${rec.id}`); this.recent.delete(`${rec.type}:${rec.id}`); break;
       case 's': this.engine.store.signals.set(rec.entity, rec.name, rec.value); break;
@@ -326,9 +325,7 @@ export class DecisionService {
     const lists = this.engine.plan.lists.filter((l) => this.engine.lists.get(l.name)?.has(personal && this.pseudonymise ? sid : id)).map((l) => l.name);
     const decisions = this.recentRecords(`${type}:${sid}`).map((r) => r.decision);
     const signals = this.engine.store.signals.list(`${type}:${sid}`);
-    // graph-neighbour measures, while the engine keeps its link graph (some live or shadow plan reads linked())
-    const ng = this.engine.store.neighbours;
-    const linked = ng && type === LINKED_ENTITY ? ng.measures(sid, this.engine.store.watermark, (a, ts) => this.engine.store.labels.any(`${LINKED_ENTITY}:${a}`, ts)) : null;
+    const linked = type === LINKED_ENTITY ? this.engine.linkedMeasures(sid) : null;
     return { entity: `${type}:${id}`, state_id: sid, features: p.features, labels: p.labels, signals, linked, lists, decisions };
   }
 
@@ -349,7 +346,6 @@ export class DecisionService {
     await this.control.labels.set({ entity: `${type}:${sid}`, label: input.label, expiresAt: input.expiresAt === null ? null : new Date(input.expiresAt), actor: input.actor, reason: input.reason });
     await this.append({ k: 'l', op: 'set', entity: `${type}:${sid}`, label: input.label, expires_at: input.expiresAt });
     this.engine.store.labels.set(`${type}:${sid}`, input.label, input.expiresAt ?? Infinity);
-    this.engine.store.neighbours?.invalidate();
   }
 
   /**
@@ -370,7 +366,6 @@ export class DecisionService {
     await this.control.labels.clear({ ...input, entity: `${type}:${sid}` });
     await this.append({ k: 'l', op: 'clear', entity: `${type}:${sid}`, label: input.label, expires_at: null });
     this.engine.store.labels.clear(`${type}:${sid}`, input.label);
-    this.engine.store.neighbours?.invalidate();
   }
 
   // ---- strategies ----
