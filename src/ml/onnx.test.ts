@@ -297,3 +297,21 @@ test('bad input gives BadModel values: truncated bytes, unsupported ops, wrong f
   const off = await verifyWithOnnxRuntime(bytes, other, parityRows(trained));
   assert.ok(off.ok && off.parity.maxDiff > 1e-2);
 });
+
+test('fuzz: corrupted ONNX bytes are refused as BadModel values or convert, never throw', () => {
+  const model = new GbdtModel(0.1, ['a', 'b', 'c'], [
+    { feature: [0, -1, 1, -1, -1], threshold: [0.5, 0, 2, 0, 0], left: [1, 0, 3, 0, 0], right: [2, 0, 4, 0, 0], defaultLeft: [1, 0, 0, 0, 0], value: [0, -0.3, 0, 0.2, 0.7], cover: [10, 4, 6, 3, 3] },
+  ], true);
+  const good = gbdtToOnnx(model);
+  fc.assert(fc.property(
+    fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }),
+    fc.nat(),
+    (edits, cut) => {
+      const bytes = good.slice(0, good.length - (cut % 64));
+      for (const e of edits) bytes[e.at % bytes.length] = e.byte;
+      const r = convertOnnx(bytes, ['a', 'b', 'c']);
+      if (!r.ok) assert.equal(r.error.code, 'BadModel');
+    },
+  ), { numRuns: 500 });
+  assert.equal(convertOnnx(new Uint8Array(0)).ok, false);
+});
